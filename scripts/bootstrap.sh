@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Install exactly what SockLab needs that this machine is missing, and nothing else.
+#
+# Idempotent: every step first checks whether its tool is present at the pinned version and
+# does nothing if so; a warm machine passes through in about a second. Every install is
+# announced; anything that cannot be had stops the script with the reason.
+#
+# Why these tools (see docs/TOOLCHAIN.md for the full story):
+#   rustc-web, cargo-web,   Debian's rustc 1.96 and the standard library *source*: rustup cannot
+#   rust-web-src, lld-22    fetch the wasm32 target here, so std is built from source
+#                           (-Zbuild-std) and linked with wasm-ld-22.
+#   chromium, chromium-driver  the real browser the page and wasm tests run in.
+#   tshark                  reads the simulator's pcap exports in tests.
+#   websockify              the reference WebSocket→TCP bridge the load benchmark compares with.
+#   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
+#   e2e/node_modules        playwright-core, which drives Debian's Chromium in end-to-end tests.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WASM_BINDGEN_VERSION=0.2.130
+TRUNK_VERSION=0.21.14
+
+say() { printf '\033[1;34mbootstrap:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mbootstrap: %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        die "need root to run: $* (no sudo found)"
+    fi
+}
+
+# --- Debian packages -------------------------------------------------------------------------
+apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver tshark websockify)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq || die "apt-get update failed: no route to the Debian mirror?"
+    # tshark asks whether non-root users may capture; answer 'no' without a prompt.
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' | as_root debconf-set-selections
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+fi
+/usr/bin/rustc --version | grep -q '^rustc 1\.9[6-9]' ||
+    die "Debian's /usr/bin/rustc is $(/usr/bin/rustc --version); need >= 1.96 (package rustc-web)"
+[ -d /usr/lib/rustlib/src/rust/library ] || die "std source missing at /usr/lib/rustlib/src/rust (package rust-web-src)"
+
+# --- Pinned cargo tools (built with rustup's stable toolchain) --------------------------------
+# rustup's cargo lives in ~/.cargo/bin; make sure it is the one used, not Debian's.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rustup_cargo="$cargo_home/bin/cargo"
+[ -x "$rustup_cargo" ] || rustup_cargo=$(command -v cargo) || die "no cargo on this machine"
+
+have_version() { # tool expected-version
+    [ -x "$cargo_home/bin/$1" ] && "$cargo_home/bin/$1" --version 2>/dev/null | grep -qF " $2"
+}
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes; once per machine)"
+    # Not --locked: its lockfile pins a crate version this registry does not serve.
+    "$rustup_cargo" install --quiet --force wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" ||
+        die "cargo install wasm-bindgen-cli failed"
+fi
+if ! have_version trunk "$TRUNK_VERSION"; then
+    say "installing trunk $TRUNK_VERSION (several minutes; once per machine)"
+    # 0.21.x, not 0.22: the latter needs rustc >= 1.96.1.
+    "$rustup_cargo" install --quiet --force --locked trunk --version "=$TRUNK_VERSION" ||
+        die "cargo install trunk failed"
+fi
+
+# --- Node packages for the end-to-end tests ---------------------------------------------------
+if [ ! -d "$here/e2e/node_modules/playwright-core" ] ||
+    [ "$here/e2e/package-lock.json" -nt "$here/e2e/node_modules/.package-lock.json" ]; then
+    command -v npm >/dev/null || die "npm is missing (Node.js is needed for the end-to-end tests)"
+    say "installing e2e node packages (playwright-core)"
+    (cd "$here/e2e" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in e2e/ failed"
+fi
+
+exit 0

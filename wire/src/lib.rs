@@ -1,0 +1,278 @@
+//! The page↔relay protocol: every message that crosses SockLab's WebSocket, typed once.
+//!
+//! The page (compiled to wasm) and the relay (native) both depend on this crate, so a message
+//! cannot be spelled differently on the two sides. Messages travel as JSON text frames:
+//!
+//! ```text
+//!  page                                   relay                      real sockets
+//!  ── WebSocket (subprotocol socklab.v1) ──▶  ClientMsg::Open{tcp-echo} ──connect()──▶ echo
+//!  ◀── ServerMsg::Opened{connect_us} ───────
+//!  ── ClientMsg::Send{text} ───────────────▶  write() ───────────────────────────────▶
+//!  ◀── ServerMsg::Read{len, data} ──────────  one message per read() that returned ◀──
+//! ```
+//!
+//! **Versioning.** The version is negotiated by the WebSocket subprotocol ([`SUBPROTOCOL`]):
+//! a client that does not offer it is refused before the upgrade. A future incompatible
+//! version gets a new subprotocol name, so old pages fail loudly instead of misreading frames.
+//!
+//! **No addresses.** A client names an [`Endpoint`] — never a host or port — so the relay can
+//! only ever connect to its own listeners. That is what keeps it from being an open proxy.
+//!
+//! The full description, with examples of every message, is in `docs/PROTOCOL.md`.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// WebSocket subprotocol naming this version of the protocol.
+pub const SUBPROTOCOL: &str = "socklab.v1";
+
+/// Path of the relay's WebSocket endpoint.
+pub const WS_PATH: &str = "/ws";
+
+/// Chosen by the page, unique within one WebSocket; lets one socket carry several sessions.
+pub type SessionId = u32;
+
+/// The relay's own listeners: the only things a session can be connected to.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Endpoint {
+    /// RFC 862 echo over TCP: every byte written is sent back.
+    TcpEcho,
+}
+
+impl Endpoint {
+    /// Every endpoint, in the order the relay announces them.
+    pub const ALL: [Endpoint; 1] = [Endpoint::TcpEcho];
+
+    /// The name used on the wire and in the docs, e.g. `tcp-echo`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::TcpEcho => "tcp-echo",
+        }
+    }
+}
+
+/// Bytes as they appear in JSON: readable text where possible, base64 where not.
+///
+/// A TCP read can end in the middle of a multi-byte UTF-8 character (the stream has no idea
+/// where characters end), so the relay cannot always send text; it falls back to base64.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    Text(String),
+    Base64(#[serde(with = "base64_bytes")] Vec<u8>),
+}
+
+impl Payload {
+    /// Text if the bytes are valid UTF-8, base64 otherwise.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Payload::Text(text),
+            Err(err) => Payload::Base64(err.into_bytes()),
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Payload::Text(text) => text.as_bytes(),
+            Payload::Base64(bytes) => bytes,
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Payload::Text(text) => text.into_bytes(),
+            Payload::Base64(bytes) => bytes,
+        }
+    }
+}
+
+/// Messages from the page to the relay.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMsg {
+    /// Open a session to one of the relay's endpoints.
+    Open {
+        session: SessionId,
+        endpoint: Endpoint,
+    },
+    /// Write these bytes to the session's socket (one `write_all`).
+    Send { session: SessionId, data: Payload },
+    /// Close the session's socket.
+    Close { session: SessionId },
+}
+
+/// Messages from the relay to the page.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ServerMsg {
+    /// First message on every WebSocket: what this relay offers.
+    Hello {
+        protocol: String,
+        endpoints: Vec<Endpoint>,
+    },
+    /// The session's socket is connected; `connect_us` is how long `connect()` took.
+    Opened {
+        session: SessionId,
+        endpoint: Endpoint,
+        connect_us: u64,
+    },
+    /// A `write_all` of `len` bytes finished, `at_us` after the session opened.
+    Wrote {
+        session: SessionId,
+        len: usize,
+        at_us: u64,
+    },
+    /// One `read()` returned these bytes, `at_us` after the session opened. One message per
+    /// read, never merged or split: the boundaries are the kernel's.
+    Read {
+        session: SessionId,
+        len: usize,
+        at_us: u64,
+        data: Payload,
+    },
+    /// `read()` returned 0: the peer sent FIN and will send no more.
+    PeerClosed { session: SessionId, at_us: u64 },
+    /// The session is over and its id may be reused.
+    Closed { session: SessionId },
+    /// Something went wrong. `session` is set when one session is affected; the WebSocket
+    /// stays open either way.
+    Error {
+        session: Option<SessionId>,
+        code: ErrorCode,
+        message: String,
+    },
+}
+
+/// Stable, machine-readable error codes. The accompanying message is for humans.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame was not a valid [`ClientMsg`] (bad JSON, unknown type or endpoint, wrong field types).
+    BadMessage,
+    /// A binary frame arrived; this protocol uses text frames only.
+    BinaryNotSupported,
+    /// `open` named a session id that is already open on this WebSocket.
+    SessionExists,
+    /// The message named a session that is not open.
+    UnknownSession,
+    /// This WebSocket already has the maximum number of sessions open.
+    TooManySessions,
+    /// The relay could not connect to its own endpoint.
+    ConnectFailed,
+    /// A read or write on the session's socket failed; the session is closed.
+    SocketError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadMessage => "bad_message",
+            ErrorCode::BinaryNotSupported => "binary_not_supported",
+            ErrorCode::SessionExists => "session_exists",
+            ErrorCode::UnknownSession => "unknown_session",
+            ErrorCode::TooManySessions => "too_many_sessions",
+            ErrorCode::ConnectFailed => "connect_failed",
+            ErrorCode::SocketError => "socket_error",
+        }
+    }
+}
+
+mod base64_bytes {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn client_messages_have_the_documented_json_shape() {
+        let open = ClientMsg::Open {
+            session: 1,
+            endpoint: Endpoint::TcpEcho,
+        };
+        assert_eq!(
+            serde_json::to_value(&open).unwrap(),
+            json!({"type": "open", "session": 1, "endpoint": "tcp-echo"})
+        );
+        let send = ClientMsg::Send {
+            session: 1,
+            data: Payload::Text("hi".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&send).unwrap(),
+            json!({"type": "send", "session": 1, "data": {"text": "hi"}})
+        );
+    }
+
+    #[test]
+    fn binary_payloads_travel_as_base64() {
+        let read = ServerMsg::Read {
+            session: 7,
+            len: 3,
+            at_us: 42,
+            data: Payload::from_bytes(vec![0xff, 0x00, 0x41]),
+        };
+        let value = serde_json::to_value(&read).unwrap();
+        assert_eq!(value["data"], json!({"base64": "/wBB"}));
+        let back: ServerMsg = serde_json::from_value(value).unwrap();
+        assert_eq!(back, read);
+    }
+
+    #[test]
+    fn a_utf8_character_split_by_a_read_falls_back_to_base64() {
+        let snowman = "☃".as_bytes();
+        assert!(matches!(
+            Payload::from_bytes(snowman[..2].to_vec()),
+            Payload::Base64(_)
+        ));
+        assert_eq!(
+            Payload::from_bytes(snowman.to_vec()),
+            Payload::Text("☃".into())
+        );
+    }
+
+    #[test]
+    fn addresses_and_unknown_fields_are_rejected() {
+        for bad in [
+            json!({"type": "open", "session": 1, "endpoint": "127.0.0.1:22"}),
+            json!({"type": "open", "session": 1, "endpoint": "tcp-echo", "host": "10.0.0.1"}),
+            json!({"type": "open", "session": -1, "endpoint": "tcp-echo"}),
+            json!({"type": "connect", "session": 1}),
+            json!({"type": "send", "session": 1, "data": {"base64": "not base64!"}}),
+        ] {
+            assert!(
+                serde_json::from_value::<ClientMsg>(bad.clone()).is_err(),
+                "accepted {bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_code_names_match_their_serde_names() {
+        for code in [
+            ErrorCode::BadMessage,
+            ErrorCode::BinaryNotSupported,
+            ErrorCode::SessionExists,
+            ErrorCode::UnknownSession,
+            ErrorCode::TooManySessions,
+            ErrorCode::ConnectFailed,
+            ErrorCode::SocketError,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
+        }
+    }
+}
