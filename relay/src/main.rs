@@ -1,1 +1,44 @@
-fn main() {}
+//! `socklab-relay`: see the crate documentation of [`relay`] and `socklab-relay --help`.
+
+use clap::Parser as _;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let config = relay::Config::parse();
+    if !config.site_dir.join("index.html").is_file() {
+        tracing::warn!(site = %config.site_dir.display(), "no index.html: build the site first (./dev run does)");
+    }
+    let relay = relay::Relay::bind(config).await?;
+    // stdout carries exactly this line, for scripts waiting for the relay to come up.
+    println!("{}", relay.addrs());
+
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    relay.serve(shutdown).await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Cancel `token` on Ctrl-C or SIGTERM (what `kill` and service managers send).
+async fn cancel_on_signal(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing a SIGTERM handler cannot fail on Unix");
+    #[cfg(unix)]
+    let terminate = term.recv();
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<Option<()>>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        _ = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+    token.cancel();
+}

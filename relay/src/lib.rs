@@ -1,0 +1,150 @@
+//! SockLab's relay: a native server that lets the page touch real sockets.
+//!
+//! A browser cannot open a TCP connection, so the page asks the relay to do it: it sends
+//! typed messages ([`wire::ClientMsg`]) over a WebSocket, the relay performs real `connect`,
+//! `write` and `read` calls against its *own* echo listeners, and reports each call back
+//! ([`wire::ServerMsg`]) — including exactly how many bytes each `read()` returned, which is
+//! the whole point of the sticky-packet lessons.
+//!
+//! ```text
+//!  browser ──HTTP──▶ site      static files built by Trunk (compressed, cached)
+//!  browser ──WS────▶ ws ─▶ session ──TCP──▶ echo (tcp-echo listener, also open to learners'
+//!                                                  own Python scripts on the same port)
+//!  python ──UDP───────────────────────────▶ echo (udp-echo listener)
+//! ```
+//!
+//! Modules, one concern each:
+//! - [`config`]: command-line flags and environment variables.
+//! - [`site`]: the static site, `/healthz`, caching and compression.
+//! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
+//! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
+//! - [`session`]: one relayed TCP connection, its reader and its writer.
+//!
+//! Shutdown is cooperative: every task watches one [`CancellationToken`]; on Ctrl-C/SIGTERM it
+//! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
+//! away"), and [`Relay::serve`] returns once they have all finished.
+
+pub mod config;
+pub mod echo;
+pub mod session;
+pub mod site;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::{TcpListener, UdpSocket};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+pub use config::Config;
+
+/// What every request handler may need, shared read-only.
+#[derive(Debug)]
+pub struct AppState {
+    /// Where the `tcp-echo` endpoint listens: the only address sessions ever connect to.
+    pub tcp_echo: SocketAddr,
+    pub limits: config::Limits,
+    pub shutdown: CancellationToken,
+    /// WebSocket tasks, so shutdown can wait for their close frames to go out.
+    pub tasks: TaskTracker,
+}
+
+/// A relay whose sockets are bound but which is not serving yet.
+#[derive(Debug)]
+pub struct Relay {
+    config: Config,
+    site: TcpListener,
+    tcp_echo: TcpListener,
+    udp_echo: UdpSocket,
+}
+
+/// How long shutdown waits for WebSockets to send their close frames.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Relay {
+    /// Bind every listener. Port 0 picks a free port; [`Relay::addrs`] tells which.
+    pub async fn bind(config: Config) -> anyhow::Result<Relay> {
+        let bind_tcp = |addr: SocketAddr, what: &'static str| async move {
+            TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for {what} on {addr}"))
+        };
+        let site = bind_tcp(config.listen, "the site").await?;
+        let tcp_echo = bind_tcp(config.tcp_echo, "tcp-echo").await?;
+        let udp_echo = UdpSocket::bind(config.udp_echo)
+            .await
+            .with_context(|| format!("cannot bind udp-echo on {}", config.udp_echo))?;
+        Ok(Relay {
+            config,
+            site,
+            tcp_echo,
+            udp_echo,
+        })
+    }
+
+    pub fn addrs(&self) -> Addrs {
+        let addr = |r: std::io::Result<SocketAddr>| r.expect("a bound socket has a local address");
+        Addrs {
+            site: addr(self.site.local_addr()),
+            tcp_echo: addr(self.tcp_echo.local_addr()),
+            udp_echo: addr(self.udp_echo.local_addr()),
+        }
+    }
+
+    /// Serve until `shutdown` is cancelled, then drain and return.
+    pub async fn serve(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let addrs = self.addrs();
+        let tasks = TaskTracker::new();
+        let state = Arc::new(AppState {
+            tcp_echo: addrs.tcp_echo,
+            limits: self.config.limits.clone(),
+            shutdown: shutdown.clone(),
+            tasks: tasks.clone(),
+        });
+        tasks.spawn(echo::serve_tcp(self.tcp_echo, shutdown.clone()));
+        tasks.spawn(echo::serve_udp(self.udp_echo, shutdown.clone()));
+
+        let app = site::router(&self.config.site_dir, state);
+        axum::serve(
+            self.site,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+        .context("HTTP server failed")?;
+
+        tasks.close();
+        if tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "{} tasks still running after {DRAIN_TIMEOUT:?}; exiting anyway",
+                tasks.len()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The addresses a relay actually bound.
+#[derive(Debug, Clone, Copy)]
+pub struct Addrs {
+    pub site: SocketAddr,
+    pub tcp_echo: SocketAddr,
+    pub udp_echo: SocketAddr,
+}
+
+impl std::fmt::Display for Addrs {
+    /// One line that scripts (the end-to-end tests, `./dev run`) can parse.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SockLab is running at http://{} (tcp-echo {}, udp-echo {})",
+            self.site, self.tcp_echo, self.udp_echo
+        )
+    }
+}
