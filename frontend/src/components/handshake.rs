@@ -1,0 +1,156 @@
+//! The handshake widget: a real smoltcp client and server in the page, stepped by the reader.
+//!
+//! Every row and arrow is read off the simulation's trace — the segments smoltcp actually
+//! emitted and the states its sockets actually passed through.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use sim::trace::AppCall;
+use sim::world::WorldConfig;
+use sim::{Event, EventKind, Scenario, Side, World};
+use yew::prelude::*;
+
+use crate::content::Lang;
+use crate::i18n;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+}
+
+/// The same seed every time, so every reader (and every test) sees the same run.
+const SEED: u64 = 42;
+
+fn start() -> World {
+    Scenario::Handshake {
+        config: WorldConfig {
+            seed: SEED,
+            ..WorldConfig::default()
+        },
+    }
+    .start()
+}
+
+#[function_component]
+pub fn Handshake(Props { lang }: &Props) -> Html {
+    let t = i18n::text(*lang);
+    let world: Rc<RefCell<World>> = use_mut_ref(start);
+    let finished = use_state(|| false);
+    let relative = use_state(|| true);
+    let redraw = use_force_update();
+
+    let act = |action: fn(&mut World) -> bool| {
+        let (world, finished, redraw) = (world.clone(), finished.clone(), redraw.clone());
+        Callback::from(move |_| {
+            finished.set(action(&mut world.borrow_mut()));
+            redraw.force_update();
+        })
+    };
+    let step = act(|w| w.step().is_none());
+    let run = act(|w| {
+        w.run(1_000);
+        true
+    });
+    let reset = act(|w| {
+        *w = start();
+        false
+    });
+    let toggle_relative = {
+        let relative = relative.clone();
+        Callback::from(move |_| relative.set(!*relative))
+    };
+
+    let world = world.borrow();
+    let host = |side: Side, label: &str| {
+        html! {
+            <div class={classes!("host", side.name())}>
+                <div class="host-name">{ label }</div>
+                <div class="tcp-state" data-testid={format!("state-{}", side.name())}>{ world.state(side).name() }</div>
+            </div>
+        }
+    };
+    html! {
+        <figure class="widget handshake">
+            <figcaption>{ t.handshake_caption }</figcaption>
+            <div class="hosts">
+                { host(Side::Client, t.client) }
+                <div class="wire" aria-hidden="true"></div>
+                { host(Side::Server, t.server) }
+            </div>
+            <div class="controls">
+                <button onclick={step} disabled={*finished} data-testid="step">{ t.step }</button>
+                <button onclick={run} disabled={*finished}>{ t.run_to_end }</button>
+                <button onclick={reset}>{ t.reset }</button>
+                <label>
+                    <input type="checkbox" checked={*relative} onchange={toggle_relative} />
+                    { t.relative_numbers }
+                </label>
+            </div>
+            <table class="trace">
+                <thead><tr><th>{ t.time }</th><th>{ t.client }</th><th></th><th>{ t.server }</th></tr></thead>
+                <tbody>
+                    { for world.trace().iter().map(|e| row(e, *relative)) }
+                </tbody>
+            </table>
+            if *finished { <p class="finished">{ t.finished }</p> }
+        </figure>
+    }
+}
+
+/// One trace event as a table row: client-side things left, server-side right, packets in the
+/// middle with an arrow showing their direction.
+fn row(event: &Event, relative: bool) -> Html {
+    let time = format!("{:.1} ms", event.at_us as f64 / 1000.0);
+    let (side, class, text) = match &event.kind {
+        EventKind::Packet {
+            from,
+            segment,
+            rel_seq,
+            rel_ack,
+            ..
+        } => {
+            let (seq, ack) = if relative {
+                (*rel_seq, *rel_ack)
+            } else {
+                (segment.seq, segment.ack)
+            };
+            let mut text = format!("[{}] seq={seq}", segment.flags.label());
+            if let Some(ack) = ack {
+                text += &format!(" ack={ack}");
+            }
+            text += &format!(" win={}", segment.window);
+            if let Some(mss) = segment.mss {
+                text += &format!(" MSS={mss}");
+            }
+            if segment.payload_len > 0 {
+                text += &format!(" len={}", segment.payload_len);
+            }
+            let arrow = if *from == Side::Client { "→" } else { "←" };
+            return html! {
+                <tr class="packet">
+                    <td class="time">{ time }</td>
+                    <td class="segment" colspan="3">
+                        <span class="arrow">{ arrow }</span>{ " " }{ text }{ " " }<span class="arrow">{ arrow }</span>
+                    </td>
+                </tr>
+            };
+        }
+        EventKind::State { side, from, to } => {
+            (*side, "state", format!("{} → {}", from.name(), to.name()))
+        }
+        EventKind::App { side, call } => {
+            let call = match call {
+                AppCall::Listen { port } => format!("listen({port})"),
+                AppCall::Connect { port } => format!("connect(10.0.0.2:{port})"),
+            };
+            (*side, "app", call)
+        }
+    };
+    let cell = html! { <td class={class}>{ text }</td> };
+    let (left, right) = match side {
+        Side::Client => (cell, html! { <td></td> }),
+        Side::Server => (html! { <td></td> }, cell),
+    };
+    html! { <tr><td class="time">{ time }</td>{ left }<td></td>{ right }</tr> }
+}

@@ -1,0 +1,3 @@
+pub mod echo;
+pub mod handshake;
+pub mod header;

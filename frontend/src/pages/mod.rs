@@ -1,0 +1,3 @@
+pub mod chapter;
+pub mod home;
+pub mod not_found;
