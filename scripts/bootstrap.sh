@@ -30,7 +30,7 @@ as_root() {
 }
 
 # --- Debian packages -------------------------------------------------------------------------
-apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver tshark websockify)
+apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver fonts-wqy-microhei tshark websockify iproute2)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

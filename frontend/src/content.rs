@@ -94,6 +94,8 @@ pub fn find(lang: Lang, slug: &str) -> Option<&'static Chapter> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn every_chapter_exists_in_every_language_with_its_widgets() {

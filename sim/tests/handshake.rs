@@ -26,10 +26,10 @@ fn handshake(seed: u64) -> sim::World {
 fn states(world: &sim::World, side: Side) -> Vec<TcpState> {
     let mut out = vec![TcpState::Closed];
     for event in world.trace() {
-        if let EventKind::State { side: s, to, .. } = event.kind {
-            if s == side {
-                out.push(to);
-            }
+        if let EventKind::State { side: s, to, .. } = event.kind
+            && s == side
+        {
+            out.push(to);
         }
     }
     out

@@ -103,13 +103,13 @@ pub fn Echo(Props { lang }: &Props) -> Html {
         use_effect_with(*generation, move |_| {
             let open_session = client.clone();
             let on_incoming = Callback::from(move |incoming: Incoming| {
-                if let Incoming::Msg(ServerMsg::Hello { .. }) = incoming {
-                    if let Some(c) = open_session.borrow().as_ref() {
-                        c.send(ClientMsg::Open {
-                            session: SESSION,
-                            endpoint: Endpoint::TcpEcho,
-                        });
-                    }
+                if let Incoming::Msg(ServerMsg::Hello { .. }) = incoming
+                    && let Some(c) = open_session.borrow().as_ref()
+                {
+                    c.send(ClientMsg::Open {
+                        session: SESSION,
+                        endpoint: Endpoint::TcpEcho,
+                    });
                 }
                 state.dispatch(incoming);
             });

@@ -154,3 +154,62 @@ fn row(event: &Event, relative: bool) -> Html {
     };
     html! { <tr><td class="time">{ time }</td>{ left }<td></td>{ right }</tr> }
 }
+
+/// The widget mounted in a real DOM in headless Chromium, driven by clicks.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use std::time::Duration;
+
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::{Element, HtmlElement};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Let yew's scheduler render.
+    async fn settle() {
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    fn find(root: &Element, selector: &str) -> Element {
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"))
+    }
+
+    #[wasm_bindgen_test]
+    async fn clicking_step_walks_both_hosts_to_established() {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        yew::Renderer::<Handshake>::with_root_and_props(root.clone(), Props { lang: Lang::Zh })
+            .render();
+        settle().await;
+
+        let state = |side: &str| {
+            find(&root, &format!("[data-testid=state-{side}]"))
+                .text_content()
+                .unwrap()
+        };
+        assert_eq!(
+            (state("client"), state("server")),
+            ("SYN-SENT".into(), "LISTEN".into())
+        );
+        let step: HtmlElement = find(&root, "[data-testid=step]").dyn_into().unwrap();
+        let mut clicks = 0;
+        while state("client") != "ESTABLISHED" || state("server") != "ESTABLISHED" {
+            assert!(clicks < 10, "not established after 10 steps");
+            step.click();
+            settle().await;
+            clicks += 1;
+        }
+        assert_eq!(
+            root.query_selector_all(".trace .packet").unwrap().length(),
+            3
+        );
+        // Chinese interface text comes from i18n, the states keep their RFC names.
+        assert!(root.text_content().unwrap().contains("单步"));
+    }
+}
