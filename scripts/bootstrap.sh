@@ -13,7 +13,8 @@
 #   tshark                  reads the simulator's pcap exports in tests.
 #   websockify              the reference WebSocket→TCP bridge the load benchmark compares with.
 #   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
-#   e2e/node_modules        playwright-core, which drives Debian's Chromium in end-to-end tests.
+#   node_modules            playwright-core (drives Debian's Chromium in end-to-end tests) and
+#                           binaryen's wasm-opt (Debian's is too old for today's wasm).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,12 +70,12 @@ if ! have_version trunk "$TRUNK_VERSION"; then
         die "cargo install trunk failed"
 fi
 
-# --- Node packages for the end-to-end tests ---------------------------------------------------
-if [ ! -d "$here/e2e/node_modules/playwright-core" ] ||
-    [ "$here/e2e/package-lock.json" -nt "$here/e2e/node_modules/.package-lock.json" ]; then
-    command -v npm >/dev/null || die "npm is missing (Node.js is needed for the end-to-end tests)"
-    say "installing e2e node packages (playwright-core)"
-    (cd "$here/e2e" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in e2e/ failed"
+# --- Node packages (package.json) ---------------------------------------------------------------
+if [ ! -f "$here/node_modules/.package-lock.json" ] ||
+    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    command -v npm >/dev/null || die "npm is missing (Node.js runs the e2e tests and wasm-opt)"
+    say "installing node packages (playwright-core, binaryen)"
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 fi
 
 exit 0

@@ -3,7 +3,9 @@
 # rustup cannot download the wasm32 standard library here, so Debian's rustc 1.96 (rustc-web)
 # compiles std from source (rust-web-src) with -Zbuild-std, and wasm-ld-22 links.
 # RUSTC_BOOTSTRAP=1 lets that stable compiler accept the -Z flag; nothing else is unstable.
-export PATH="/usr/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# node_modules/.bin supplies wasm-opt (binaryen), which Trunk runs on release builds.
+_socklab_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="/usr/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$_socklab_root/node_modules/.bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22

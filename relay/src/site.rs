@@ -1,6 +1,8 @@
 //! The static site Trunk builds, plus `/healthz` and the WebSocket route.
 //!
-//! - Files are compressed on the way out (gzip or brotli, whichever the browser prefers).
+//! - Compressed files are served as built: the site build writes `.br` and `.gz` siblings at
+//!   maximum quality (scripts/precompress.mjs), so no request costs compression CPU. Anything
+//!   without a sibling is compressed on the fly (gzip or brotli, as the browser prefers).
 //! - Trunk puts a content hash in every asset name (`frontend-3f2a…_bg.wasm`), so those can be
 //!   cached for a year: a new build has new names. `index.html` keeps its name and must be
 //!   revalidated every time, or browsers would keep loading last week's assets.
@@ -27,7 +29,9 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
-    let index = ServeFile::new(site_dir.join("index.html"));
+    let index = ServeFile::new(site_dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let spa_fallback = tower::service_fn(move |req: Request| {
         let index = index.clone();
         async move {
@@ -38,7 +42,10 @@ pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
             index.oneshot(req).await.map(IntoResponse::into_response)
         }
     });
-    let files = ServeDir::new(site_dir).fallback(spa_fallback);
+    let files = ServeDir::new(site_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(spa_fallback);
 
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))

@@ -47,6 +47,21 @@ async fn responses_are_compressed_when_the_browser_accepts_it() {
 }
 
 #[tokio::test]
+async fn precompressed_siblings_are_served_as_they_are() {
+    let relay = common::start().await;
+    let response = reqwest::Client::new()
+        .get(relay.url("/index.html"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html");
+    assert_eq!(response.bytes().await.unwrap(), common::INDEX_HTML_GZ);
+    relay.stop().await;
+}
+
+#[tokio::test]
 async fn client_routes_get_the_app_and_missing_files_get_404() {
     let relay = common::start().await;
     for route in ["/", "/en", "/zh/handshake", "/en/no-such-chapter"] {

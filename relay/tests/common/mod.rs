@@ -19,6 +19,8 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// A hashed asset name in Trunk's style.
 pub const WASM_ASSET: &str = "frontend-0123456789abcdef_bg.wasm";
 pub const INDEX_HTML: &str = "<!doctype html><title>SockLab test</title>";
+/// Stands in for the build's `index.html.gz`: the relay must send these bytes untouched.
+pub const INDEX_HTML_GZ: &[u8] = b"precompressed stand-in";
 
 pub struct TestRelay {
     pub addrs: Addrs,
@@ -30,6 +32,7 @@ pub struct TestRelay {
 pub async fn start() -> TestRelay {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(site.path().join("index.html.gz"), INDEX_HTML_GZ).unwrap();
     // Big and repetitive enough to be worth compressing.
     std::fs::write(site.path().join(WASM_ASSET), b"\0asm\x01\0\0\0".repeat(512)).unwrap();
     let relay = Relay::bind(Config::ephemeral(site.path())).await.unwrap();
