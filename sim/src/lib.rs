@@ -13,21 +13,31 @@
 //!
 //! Components, one concern each:
 //! - [`nic`]: a smoltcp `Device` that queues packets instead of touching hardware.
-//! - [`link`]: packets in flight, ordered by arrival time.
-//! - [`trace`]: the typed events a run produces (packets on the wire, state changes, app calls).
-//! - [`world`]: the event loop that moves time forward and polls the stacks.
-//! - [`scenario`]: named, serialisable setups such as the three-way handshake.
+//! - [`link`]: the wire — delay, jitter, loss, duplication, reordering, MTU, bandwidth, and
+//!   rules that drop chosen packets ("the first SYN-ACK").
+//! - [`rng`]: the seeded generator behind every random choice.
+//! - [`trace`]: the typed events a run produces: packets (parsed and raw, with their fate),
+//!   TCP state changes, and application calls with what they returned.
+//! - [`world`]: the event loop that moves time forward, runs the applications' scripted calls
+//!   and polls the stacks.
+//! - [`scenario`]: named, serialisable setups — handshake, close, loss, backlog, SYN flood…
+//! - [`sticky`]: which message, segment and `recv()` each byte of a stream belongs to.
+//! - [`pcap`]: export a trace for Wireshark.
 //!
-//! **Determinism.** Time only moves when [`World::step`] moves it, and the only randomness
-//! (smoltcp's initial sequence numbers and ephemeral ports) comes from the scenario's seed, so
-//! the same scenario and seed give a byte-identical trace natively and in wasm.
+//! **Determinism.** Time only moves when [`World::step`] moves it, and all randomness
+//! (smoltcp's initial sequence numbers, ephemeral ports, the link's loss and jitter) comes from
+//! the scenario's seed, so the same scenario and seed give a byte-identical trace natively and
+//! in wasm. The `socklab-sim` binary runs any scenario from the command line (see README.md).
 
 pub mod link;
 pub mod nic;
+pub mod pcap;
+pub mod rng;
 pub mod scenario;
+pub mod sticky;
 pub mod trace;
 pub mod world;
 
 pub use scenario::Scenario;
-pub use trace::{Event, EventKind, Segment, Side, TcpState};
-pub use world::World;
+pub use trace::{Event, EventKind, Segment, Side, SocketId, TcpState};
+pub use world::{World, WorldConfig};

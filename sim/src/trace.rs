@@ -6,35 +6,41 @@
 
 use serde::{Deserialize, Serialize};
 use smoltcp::socket::tcp;
-use smoltcp::wire::{IpProtocol, Ipv4Packet, TcpOption, TcpPacket};
+use smoltcp::wire::{IpProtocol, Ipv4Packet, TcpOption, TcpPacket, UdpPacket};
 
-/// Which of the two hosts.
+/// Where a packet comes from: one of the two hosts, or (in the SYN-flood scenario) an attacker
+/// on the wire that forges packets from addresses nobody owns.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Client,
     Server,
+    Attacker,
 }
 
 impl Side {
-    pub const BOTH: [Side; 2] = [Side::Client, Side::Server];
-
-    pub fn other(self) -> Side {
-        match self {
-            Side::Client => Side::Server,
-            Side::Server => Side::Client,
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
+    /// The two hosts that run a TCP/IP stack.
+    pub const HOSTS: [Side; 2] = [Side::Client, Side::Server];
 
     pub fn name(self) -> &'static str {
         match self {
             Side::Client => "client",
             Side::Server => "server",
+            Side::Attacker => "attacker",
         }
+    }
+}
+
+/// One socket on one host, e.g. `server#0`. Sockets are numbered per host in creation order.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SocketId {
+    pub side: Side,
+    pub index: usize,
+}
+
+impl std::fmt::Display for SocketId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.side.name(), self.index)
     }
 }
 
@@ -134,16 +140,17 @@ pub struct Segment {
     /// The MSS option, carried only by SYN segments.
     pub mss: Option<u16>,
     pub payload_len: usize,
+    /// `seq` and `ack` relative to each direction's initial sequence number, as Wireshark
+    /// shows them by default (the SYN is 0, the first data byte 1).
+    pub rel_seq: u32,
+    pub rel_ack: Option<u32>,
 }
 
 impl Segment {
-    /// Parse a raw IPv4 packet; `None` if it is not a well-formed TCP/IPv4 packet.
-    pub fn parse(packet: &[u8]) -> Option<Segment> {
-        let ip = Ipv4Packet::new_checked(packet).ok()?;
-        if ip.next_header() != IpProtocol::Tcp {
-            return None;
-        }
-        let tcp = TcpPacket::new_checked(ip.payload()).ok()?;
+    /// Parse a TCP header (the IP payload). Relative numbers start out equal to the absolute
+    /// ones; the world, which knows each connection's ISN, fills them in.
+    fn parse(payload: &[u8]) -> Option<Segment> {
+        let tcp = TcpPacket::new_checked(payload).ok()?;
         let mut mss = None;
         let mut options = tcp.options();
         while !options.is_empty() {
@@ -156,11 +163,15 @@ impl Segment {
             }
             options = rest;
         }
+        let seq = tcp.seq_number().0 as u32;
+        let ack = tcp.ack().then(|| tcp.ack_number().0 as u32);
         Some(Segment {
             src_port: tcp.src_port(),
             dst_port: tcp.dst_port(),
-            seq: tcp.seq_number().0 as u32,
-            ack: tcp.ack().then(|| tcp.ack_number().0 as u32),
+            seq,
+            ack,
+            rel_seq: seq,
+            rel_ack: ack,
             flags: Flags {
                 syn: tcp.syn(),
                 ack: tcp.ack(),
@@ -175,12 +186,133 @@ impl Segment {
     }
 }
 
-/// A call an application made on its socket.
+/// The IPv4 header fields a lesson shows.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct IpHeader {
+    pub src: [u8; 4],
+    pub dst: [u8; 4],
+    pub ident: u16,
+    pub ttl: u8,
+    pub total_len: u16,
+}
+
+/// What the packet carries above IP.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "protocol", rename_all = "snake_case")]
+pub enum Transport {
+    Tcp(Segment),
+    Udp {
+        src_port: u16,
+        dst_port: u16,
+        payload_len: usize,
+    },
+}
+
+/// A parsed IPv4 packet.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Packet {
+    pub ip: IpHeader,
+    pub transport: Transport,
+}
+
+impl Packet {
+    /// Parse a raw IPv4 packet carrying TCP or UDP; `None` for anything else.
+    pub fn parse(bytes: &[u8]) -> Option<Packet> {
+        let ip = Ipv4Packet::new_checked(bytes).ok()?;
+        let header = IpHeader {
+            src: ip.src_addr().octets(),
+            dst: ip.dst_addr().octets(),
+            ident: ip.ident(),
+            ttl: ip.hop_limit(),
+            total_len: ip.total_len(),
+        };
+        let transport = match ip.next_header() {
+            IpProtocol::Tcp => Transport::Tcp(Segment::parse(ip.payload())?),
+            IpProtocol::Udp => {
+                let udp = UdpPacket::new_checked(ip.payload()).ok()?;
+                let (src_port, dst_port) = (udp.src_port(), udp.dst_port());
+                Transport::Udp {
+                    src_port,
+                    dst_port,
+                    payload_len: udp.payload().len(),
+                }
+            }
+            _ => return None,
+        };
+        Some(Packet {
+            ip: header,
+            transport,
+        })
+    }
+
+    pub fn tcp(&self) -> Option<&Segment> {
+        match &self.transport {
+            Transport::Tcp(segment) => Some(segment),
+            Transport::Udp { .. } => None,
+        }
+    }
+}
+
+/// What the wire did with a packet. Decided when the packet is sent, so the trace can draw
+/// its arrow (or its cross) straight away.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "fate", rename_all = "snake_case")]
+pub enum Fate {
+    /// Arrives at `at_us`; a duplicated packet arrives a second time at `duplicate_at_us`.
+    Delivered {
+        at_us: u64,
+        duplicate_at_us: Option<u64>,
+    },
+    /// Lost at random (the link's loss rate).
+    Lost,
+    /// Dropped by the scenario's rule number `rule` (e.g. "drop the first SYN-ACK").
+    DroppedByRule { rule: usize },
+    /// Larger than the link's MTU.
+    TooBig,
+    /// Addressed to a host that does not exist (replies to forged SYNs).
+    NoSuchHost,
+}
+
+/// A call an application made on a socket, with what the call returned.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(tag = "call", rename_all = "snake_case")]
 pub enum AppCall {
-    Listen { port: u16 },
-    Connect { port: u16 },
+    Listen {
+        port: u16,
+    },
+    Connect {
+        port: u16,
+    },
+    /// `send(requested)` accepted `accepted` bytes into the send buffer; they are bytes
+    /// `offset..offset+accepted` of this socket's outgoing stream.
+    Send {
+        requested: usize,
+        accepted: usize,
+        offset: u64,
+    },
+    /// `recv(bufsize)` returned `data`: bytes `offset..offset+data.len()` of the incoming stream.
+    Recv {
+        bufsize: usize,
+        offset: u64,
+        data: Vec<u8>,
+    },
+    /// `recv` returned 0 bytes: the peer's FIN has been read; no more data will come.
+    Eof,
+    /// `close()`: no more sending; a FIN goes out once the send buffer drains.
+    Close,
+    /// `close()` with SO_LINGER 0: the connection is reset (RST) at once.
+    Abort,
+    UdpBind {
+        port: u16,
+    },
+    UdpSend {
+        port: u16,
+        len: usize,
+    },
+    UdpRecv {
+        from_port: u16,
+        data: Vec<u8>,
+    },
 }
 
 /// Something that happened at a moment of virtual time.
@@ -195,23 +327,133 @@ pub struct Event {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
-    /// A host put a packet on the wire.
+    /// A packet was put on the wire.
     Packet {
         from: Side,
-        segment: Segment,
-        /// Sequence and acknowledgment numbers relative to each direction's initial sequence
-        /// number, as Wireshark shows them by default (the SYN is seq 0).
-        rel_seq: u32,
-        rel_ack: Option<u32>,
-        /// The whole IPv4 packet.
+        packet: Packet,
+        fate: Fate,
+        /// The whole IPv4 packet, exactly as emitted.
         bytes: Vec<u8>,
     },
-    /// A host's TCP socket changed state.
+    /// A TCP socket changed state.
     State {
-        side: Side,
+        socket: SocketId,
         from: TcpState,
         to: TcpState,
     },
-    /// An application called into its socket.
-    App { side: Side, call: AppCall },
+    /// An application called into a socket.
+    App { socket: SocketId, call: AppCall },
+}
+
+impl Event {
+    /// The TCP segment, if this event is a TCP packet.
+    pub fn segment(&self) -> Option<&Segment> {
+        match &self.kind {
+            EventKind::Packet { packet, .. } => packet.tcp(),
+            _ => None,
+        }
+    }
+}
+
+/// One line per event, as the CLI prints it: time, who, what.
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:>11.3} ms  ", self.at_us as f64 / 1000.0)?;
+        match &self.kind {
+            EventKind::Packet {
+                from, packet, fate, ..
+            } => {
+                let [a, b, c, d] = packet.ip.dst;
+                write!(f, "{:<8} → {a}.{b}.{c}.{d:<4} ", from.name())?;
+                match &packet.transport {
+                    Transport::Tcp(s) => {
+                        write!(
+                            f,
+                            "TCP {}→{} [{}] seq={}",
+                            s.src_port,
+                            s.dst_port,
+                            s.flags.label(),
+                            s.rel_seq
+                        )?;
+                        if let Some(ack) = s.rel_ack {
+                            write!(f, " ack={ack}")?;
+                        }
+                        write!(f, " win={} len={}", s.window, s.payload_len)?;
+                        if let Some(mss) = s.mss {
+                            write!(f, " MSS={mss}")?;
+                        }
+                    }
+                    Transport::Udp {
+                        src_port,
+                        dst_port,
+                        payload_len,
+                    } => write!(f, "UDP {src_port}→{dst_port} len={payload_len}")?,
+                }
+                match fate {
+                    Fate::Delivered {
+                        at_us,
+                        duplicate_at_us,
+                    } => {
+                        write!(f, "  (arrives {:.3} ms", *at_us as f64 / 1000.0)?;
+                        if let Some(again) = duplicate_at_us {
+                            write!(f, ", duplicate at {:.3} ms", *again as f64 / 1000.0)?;
+                        }
+                        write!(f, ")")
+                    }
+                    Fate::Lost => write!(f, "  ✗ lost"),
+                    Fate::DroppedByRule { rule } => write!(f, "  ✗ dropped by rule {rule}"),
+                    Fate::TooBig => write!(f, "  ✗ larger than the MTU"),
+                    Fate::NoSuchHost => write!(f, "  ✗ no such host"),
+                }
+            }
+            EventKind::State { socket, from, to } => {
+                write!(f, "{socket:<10} {} → {}", from.name(), to.name())
+            }
+            EventKind::App { socket, call } => write!(f, "{socket:<10} {call}"),
+        }
+    }
+}
+
+/// The call as a programmer would write it, with its result: `recv(1024) → 5 bytes "hello"`.
+impl std::fmt::Display for AppCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppCall::Listen { port } => write!(f, "listen({port})"),
+            AppCall::Connect { port } => write!(f, "connect(:{port})"),
+            AppCall::Send {
+                requested,
+                accepted,
+                ..
+            } => write!(f, "send({requested}) → {accepted}"),
+            AppCall::Recv { bufsize, data, .. } => write!(
+                f,
+                "recv({bufsize}) → {} bytes {:?}",
+                data.len(),
+                preview(data)
+            ),
+            AppCall::Eof => write!(f, "recv() → 0 (end of stream)"),
+            AppCall::Close => write!(f, "close()"),
+            AppCall::Abort => write!(f, "close() with linger 0 → RST"),
+            AppCall::UdpBind { port } => write!(f, "bind(:{port}) UDP"),
+            AppCall::UdpSend { port, len } => write!(f, "sendto(:{port}, {len} bytes)"),
+            AppCall::UdpRecv { from_port, data } => {
+                write!(
+                    f,
+                    "recvfrom() → {} bytes {:?} from :{from_port}",
+                    data.len(),
+                    preview(data)
+                )
+            }
+        }
+    }
+}
+
+/// Up to 40 bytes of data as (lossy) text.
+fn preview(data: &[u8]) -> String {
+    let shown = String::from_utf8_lossy(&data[..data.len().min(40)]).into_owned();
+    if data.len() > 40 {
+        shown + "…"
+    } else {
+        shown
+    }
 }

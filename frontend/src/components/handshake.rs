@@ -6,9 +6,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use sim::trace::AppCall;
-use sim::world::WorldConfig;
-use sim::{Event, EventKind, Scenario, Side, World};
+use sim::scenario::{CLIENT, SERVER};
+use sim::{Event, EventKind, Scenario, Side, SocketId, World, WorldConfig};
 use yew::prelude::*;
 
 use crate::content::Lang;
@@ -23,13 +22,10 @@ pub struct Props {
 const SEED: u64 = 42;
 
 fn start() -> World {
-    Scenario::Handshake {
-        config: WorldConfig {
-            seed: SEED,
-            ..WorldConfig::default()
-        },
-    }
-    .start()
+    Scenario::Handshake.start(WorldConfig {
+        seed: SEED,
+        ..WorldConfig::default()
+    })
 }
 
 #[function_component]
@@ -62,11 +58,12 @@ pub fn Handshake(Props { lang }: &Props) -> Html {
     };
 
     let world = world.borrow();
-    let host = |side: Side, label: &str| {
+    let host = |socket: SocketId, label: &str| {
+        let side = socket.side.name();
         html! {
-            <div class={classes!("host", side.name())}>
+            <div class={classes!("host", side)}>
                 <div class="host-name">{ label }</div>
-                <div class="tcp-state" data-testid={format!("state-{}", side.name())}>{ world.state(side).name() }</div>
+                <div class="tcp-state" data-testid={format!("state-{side}")}>{ world.state(socket).name() }</div>
             </div>
         }
     };
@@ -74,9 +71,9 @@ pub fn Handshake(Props { lang }: &Props) -> Html {
         <figure class="widget handshake">
             <figcaption>{ t.handshake_caption }</figcaption>
             <div class="hosts">
-                { host(Side::Client, t.client) }
+                { host(CLIENT, t.client) }
                 <div class="wire" aria-hidden="true"></div>
-                { host(Side::Server, t.server) }
+                { host(SERVER, t.server) }
             </div>
             <div class="controls">
                 <button onclick={step} disabled={*finished} data-testid="step">{ t.step }</button>
@@ -103,15 +100,12 @@ pub fn Handshake(Props { lang }: &Props) -> Html {
 fn row(event: &Event, relative: bool) -> Html {
     let time = format!("{:.1} ms", event.at_us as f64 / 1000.0);
     let (side, class, text) = match &event.kind {
-        EventKind::Packet {
-            from,
-            segment,
-            rel_seq,
-            rel_ack,
-            ..
-        } => {
+        EventKind::Packet { from, packet, .. } => {
+            let Some(segment) = packet.tcp() else {
+                return Html::default();
+            };
             let (seq, ack) = if relative {
-                (*rel_seq, *rel_ack)
+                (segment.rel_seq, segment.rel_ack)
             } else {
                 (segment.seq, segment.ack)
             };
@@ -136,21 +130,17 @@ fn row(event: &Event, relative: bool) -> Html {
                 </tr>
             };
         }
-        EventKind::State { side, from, to } => {
-            (*side, "state", format!("{} → {}", from.name(), to.name()))
-        }
-        EventKind::App { side, call } => {
-            let call = match call {
-                AppCall::Listen { port } => format!("listen({port})"),
-                AppCall::Connect { port } => format!("connect(10.0.0.2:{port})"),
-            };
-            (*side, "app", call)
-        }
+        EventKind::State { socket, from, to } => (
+            socket.side,
+            "state",
+            format!("{} → {}", from.name(), to.name()),
+        ),
+        EventKind::App { socket, call } => (socket.side, "app", call.to_string()),
     };
     let cell = html! { <td class={class}>{ text }</td> };
     let (left, right) = match side {
-        Side::Client => (cell, html! { <td></td> }),
         Side::Server => (html! { <td></td> }, cell),
+        _ => (cell, html! { <td></td> }),
     };
     html! { <tr><td class="time">{ time }</td>{ left }<td></td>{ right }</tr> }
 }
