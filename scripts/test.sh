@@ -17,10 +17,10 @@ wasm() { (source scripts/wasm-env.sh && "$@"); }
 if [ "${1:-}" != --isolated ]; then
     phase "1/4 format and lints (native crates and the frontend)"
     timed cargo fmt --all --check
-    timed cargo clippy --quiet --workspace --all-targets -- -D warnings
+    timed cargo clippy --quiet --workspace --all-targets --all-features -- -D warnings
 
     phase "2/4 build native tests, the relay binary, the wasm tests"
-    timed cargo test --quiet --no-run
+    timed cargo test --quiet --no-run --all-features
     timed wasm cargo test --quiet --no-run --target wasm32-unknown-unknown -p sim -p frontend
 
     phase "3/4 build the site"
@@ -34,7 +34,7 @@ fi
 
 phase "4/4 tests"
 echo "-- native: unit, protocol, real sockets, content snippets" >&2
-timed cargo test --offline
+timed cargo test --offline --all-features
 echo "-- wasm in headless Chromium: simulation and components" >&2
 timed wasm cargo test --offline --target wasm32-unknown-unknown -p sim -p frontend
 echo "-- end to end: the relay binary, the built site, Chromium" >&2
