@@ -84,7 +84,10 @@ describe('SockLab in a real browser', () => {
     await page.goto(url + '/en/handshake');
     const client = page.getByTestId('state-client');
     const server = page.getByTestId('state-server');
-    assert.equal(await client.innerText(), 'SYN-SENT'); // connect() was called at time zero
+    assert.equal(await client.innerText(), 'CLOSED'); // nothing has run yet
+    assert.equal(await server.innerText(), 'CLOSED');
+    await page.getByTestId('step').click(); // listen(), connect(), and the SYN leaves
+    assert.equal(await client.innerText(), 'SYN-SENT');
     assert.equal(await server.innerText(), 'LISTEN');
     const seen = new Set();
     for (let i = 0; i < 10 && (await client.innerText() !== 'ESTABLISHED' || await server.innerText() !== 'ESTABLISHED'); i++) {

@@ -183,12 +183,20 @@ mod tests {
                 .text_content()
                 .unwrap()
         };
+        // Nothing has happened yet: both sockets are CLOSED until the first step, in which the
+        // server calls listen() and the client connect() (sending its SYN).
+        assert_eq!(
+            (state("client"), state("server")),
+            ("CLOSED".into(), "CLOSED".into())
+        );
+        let step: HtmlElement = find(&root, "[data-testid=step]").dyn_into().unwrap();
+        step.click();
+        settle().await;
         assert_eq!(
             (state("client"), state("server")),
             ("SYN-SENT".into(), "LISTEN".into())
         );
-        let step: HtmlElement = find(&root, "[data-testid=step]").dyn_into().unwrap();
-        let mut clicks = 0;
+        let mut clicks = 1;
         while state("client") != "ESTABLISHED" || state("server") != "ESTABLISHED" {
             assert!(clicks < 10, "not established after 10 steps");
             step.click();
