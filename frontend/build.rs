@@ -36,13 +36,7 @@ fn main() {
     let mut slugs_by_lang = Vec::new();
     for (dir, variant) in LANGS {
         let chapters = read_language(&content.join(dir));
-        slugs_by_lang.push((
-            dir,
-            chapters
-                .iter()
-                .map(|c| c.slug.clone())
-                .collect::<BTreeSet<_>>(),
-        ));
+        slugs_by_lang.push((dir, chapters.iter().map(|c| c.slug.clone()).collect::<BTreeSet<_>>()));
         for chapter in chapters {
             emit(&mut out, variant, &chapter);
         }
@@ -79,39 +73,22 @@ fn parse_chapter(path: &Path) -> Chapter {
     let (number, slug) = name
         .split_once('-')
         .and_then(|(n, slug)| Some((n.parse().ok()?, slug.to_string())))
-        .unwrap_or_else(|| {
-            fail(format!(
-                "{}: name must look like 01-slug.md",
-                path.display()
-            ))
-        });
+        .unwrap_or_else(|| fail(format!("{}: name must look like 01-slug.md", path.display())));
     let text = std::fs::read_to_string(path).unwrap();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(&text, options).collect();
 
     // The title is the leading H1; the first paragraph after it is the summary.
-    let Some(Event::Start(Tag::Heading {
-        level: HeadingLevel::H1,
-        ..
-    })) = events.first()
-    else {
-        fail(format!(
-            "{}: must start with a '# Title' line",
-            path.display()
-        ));
+    let Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })) = events.first() else {
+        fail(format!("{}: must start with a '# Title' line", path.display()));
     };
-    let title_end = events
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-        .unwrap();
+    let title_end =
+        events.iter().position(|e| matches!(e, Event::End(TagEnd::Heading(_)))).unwrap();
     let title = plain_text(&events[1..title_end]);
     let body = &events[title_end + 1..];
     let summary = match body.first() {
         Some(Event::Start(Tag::Paragraph)) => {
-            let end = body
-                .iter()
-                .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
-                .unwrap();
+            let end = body.iter().position(|e| matches!(e, Event::End(TagEnd::Paragraph))).unwrap();
             plain_text(&body[1..end])
         }
         _ => fail(format!(
@@ -134,23 +111,13 @@ fn parse_chapter(path: &Path) -> Chapter {
         }
     }
     flush(&mut pending, &mut blocks);
-    Chapter {
-        number,
-        slug,
-        title,
-        summary,
-        blocks,
-    }
+    Chapter { number, slug, title, summary, blocks }
 }
 
 /// A paragraph holding exactly `{{widget:NAME}}`, as (start, text, end) events.
 fn widget_at(events: &[Event], path: &Path) -> Option<&'static str> {
-    let [
-        Event::Start(Tag::Paragraph),
-        Event::Text(text),
-        Event::End(TagEnd::Paragraph),
-        ..,
-    ] = events
+    let [Event::Start(Tag::Paragraph), Event::Text(text), Event::End(TagEnd::Paragraph), ..] =
+        events
     else {
         return None;
     };
@@ -158,10 +125,7 @@ fn widget_at(events: &[Event], path: &Path) -> Option<&'static str> {
     let known = WIDGETS.iter().find(|(n, _)| *n == name);
     Some(known.map(|(_, variant)| *variant).unwrap_or_else(|| {
         let names: Vec<_> = WIDGETS.iter().map(|(n, _)| *n).collect();
-        fail(format!(
-            "{}: unknown widget '{name}' (known: {names:?})",
-            path.display()
-        ))
+        fail(format!("{}: unknown widget '{name}' (known: {names:?})", path.display()))
     }))
 }
 

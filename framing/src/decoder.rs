@@ -70,12 +70,7 @@ pub struct Decoder {
 
 impl Decoder {
     pub(crate) fn new(parser: Box<dyn Parse>) -> Self {
-        Self {
-            parser,
-            partial_start: 0,
-            ready: VecDeque::new(),
-            error: None,
-        }
+        Self { parser, partial_start: 0, ready: VecDeque::new(), error: None }
     }
 
     /// Hands the decoder the next bytes of the stream: whatever one `recv()` returned, which
@@ -91,10 +86,7 @@ impl Decoder {
                         trailer_len: parsed.trailer_len,
                     };
                     self.partial_start = span.end();
-                    self.ready.push_back(Frame {
-                        span,
-                        message: parsed.message,
-                    });
+                    self.ready.push_back(Frame { span, message: parsed.message });
                 }
                 // Every byte is taken and the frame is still incomplete: wait for more.
                 Ok(None) => break,
@@ -115,11 +107,7 @@ impl Decoder {
 
     /// Bytes received of the incomplete frame (0 between frames, and once failed).
     pub fn buffered(&self) -> usize {
-        if self.error.is_some() {
-            0
-        } else {
-            self.parser.buffered()
-        }
+        if self.error.is_some() { 0 } else { self.parser.buffered() }
     }
 
     /// Stream offset where the incomplete frame starts: the end of the last complete frame.
@@ -130,11 +118,7 @@ impl Decoder {
 
     /// What the decoder is waiting for.
     pub fn progress(&self) -> Progress {
-        if self.error.is_some() {
-            Progress::Failed
-        } else {
-            self.parser.progress()
-        }
+        if self.error.is_some() { Progress::Failed } else { self.parser.progress() }
     }
 }
 
@@ -209,10 +193,7 @@ mod tests {
     #[test]
     fn partial_frame_is_reported_and_offsets_run_on() {
         let mut decoder = PREFIX.decoder().unwrap();
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedHeader { have: 0, need: 4 }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedHeader { have: 0, need: 4 });
 
         decoder.push(b"\x00\x00\x00\x03ab");
         assert_eq!(decoder.next_frame(), Ok(None));
@@ -220,19 +201,11 @@ mod tests {
         assert_eq!((decoder.partial_start(), decoder.buffered()), (0, 6));
 
         decoder.push(b"c\x00\x00");
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedHeader { have: 2, need: 4 }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedHeader { have: 2, need: 4 });
         assert_eq!((decoder.partial_start(), decoder.buffered()), (7, 2));
         let frame = decoder.next_frame().unwrap().unwrap();
         assert_eq!(frame.message, Message::new(b"abc"));
-        let span = Span {
-            start: 0,
-            header_len: 4,
-            body_len: 3,
-            trailer_len: 0,
-        };
+        let span = Span { start: 0, header_len: 4, body_len: 3, trailer_len: 0 };
         assert_eq!(frame.span, span);
         assert_eq!(frame.span.body_start(), 4);
 

@@ -20,10 +20,7 @@ use crate::decoder::{Parse, Parsed, Progress};
 /// The frame is the message followed by the delimiter.
 pub(crate) fn encode(delimiter: &[u8], max_len: usize, body: &[u8]) -> Result<Vec<u8>, FrameError> {
     if body.len() > max_len {
-        return Err(FrameError::MessageTooLarge {
-            len: body.len() as u64,
-            max: max_len as u64,
-        });
+        return Err(FrameError::MessageTooLarge { len: body.len() as u64, max: max_len as u64 });
     }
     let frame = [body, delimiter].concat();
     // The receiver ends the frame at the *first* delimiter it finds, which must be the one we
@@ -39,9 +36,7 @@ pub(crate) fn encode(delimiter: &[u8], max_len: usize, body: &[u8]) -> Result<Ve
 
 /// Position of the first occurrence of `needle` (non-empty) in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 #[derive(Debug)]
@@ -55,11 +50,7 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn new(delimiter: Vec<u8>, max_len: usize) -> Self {
-        Self {
-            delimiter,
-            max_len,
-            bytes: Vec::new(),
-        }
+        Self { delimiter, max_len, bytes: Vec::new() }
     }
 
     /// The largest frame allowed: a message of `max_len` bytes plus the delimiter.
@@ -81,10 +72,7 @@ impl Parse for Parser {
             *input = &input[take..];
             if self.bytes.len() == self.limit() {
                 let searched = self.bytes.len();
-                return Err(FrameError::NoDelimiter {
-                    searched,
-                    max_len: self.max_len,
-                });
+                return Err(FrameError::NoDelimiter { searched, max_len: self.max_len });
             }
             return Ok(None);
         };
@@ -95,11 +83,7 @@ impl Parse for Parser {
         *input = &input[frame_len - old_len..];
         self.bytes.truncate(body_len);
         let message = Message::new(mem::take(&mut self.bytes));
-        Ok(Some(Parsed {
-            header_len: 0,
-            message,
-            trailer_len: self.delimiter.len(),
-        }))
+        Ok(Some(Parsed { header_len: 0, message, trailer_len: self.delimiter.len() }))
     }
 
     fn buffered(&self) -> usize {
@@ -107,10 +91,7 @@ impl Parse for Parser {
     }
 
     fn progress(&self) -> Progress {
-        Progress::NeedDelimiter {
-            have: self.bytes.len(),
-            max: self.limit(),
-        }
+        Progress::NeedDelimiter { have: self.bytes.len(), max: self.limit() }
     }
 }
 
@@ -120,17 +101,11 @@ mod tests {
     use crate::{FrameError, Message, Progress, Scheme, Span};
 
     fn lines(max_len: usize) -> Scheme {
-        Scheme::Delimiter {
-            delimiter: b"\n".to_vec(),
-            max_len,
-        }
+        Scheme::Delimiter { delimiter: b"\n".to_vec(), max_len }
     }
 
     fn crlf() -> Scheme {
-        Scheme::Delimiter {
-            delimiter: b"\r\n".to_vec(),
-            max_len: 8,
-        }
+        Scheme::Delimiter { delimiter: b"\r\n".to_vec(), max_len: 8 }
     }
 
     #[test]
@@ -144,19 +119,10 @@ mod tests {
         let inside = lines(10).encode(&Message::new(b"a\nb"));
         assert_eq!(inside, Err(FrameError::ContainsDelimiter { at: 1 }));
         // b"xa" + b"aa" = b"xaaa": the receiver would find b"aa" at byte 1.
-        let aa = Scheme::Delimiter {
-            delimiter: b"aa".to_vec(),
-            max_len: 10,
-        };
-        assert_eq!(
-            aa.encode(&Message::new(b"xa")),
-            Err(FrameError::ContainsDelimiter { at: 1 })
-        );
+        let aa = Scheme::Delimiter { delimiter: b"aa".to_vec(), max_len: 10 };
+        assert_eq!(aa.encode(&Message::new(b"xa")), Err(FrameError::ContainsDelimiter { at: 1 }));
         // b"a\r" + b"\r\n" is fine: the first b"\r\n" is still the appended one.
-        assert_eq!(
-            crlf().encode(&Message::new(b"a\r")),
-            Ok(b"a\r\r\n".to_vec())
-        );
+        assert_eq!(crlf().encode(&Message::new(b"a\r")), Ok(b"a\r\r\n".to_vec()));
     }
 
     #[test]
@@ -170,12 +136,7 @@ mod tests {
         let (frames, error) = decode(&lines(10), &[b"hel", b"lo\nwor", b"ld\n\n"]);
         assert_eq!(bodies(&frames), [&b"hello"[..], b"world", b""]);
         assert_eq!(error, None);
-        let span = Span {
-            start: 6,
-            header_len: 0,
-            body_len: 5,
-            trailer_len: 1,
-        };
+        let span = Span { start: 6, header_len: 0, body_len: 5, trailer_len: 1 };
         assert_eq!(frames[1].span, span);
     }
 
@@ -197,15 +158,9 @@ mod tests {
         let mut decoder = crlf().decoder().unwrap();
         decoder.push(b"123456789");
         assert_eq!(decoder.next_frame(), Ok(None)); // b"12345678" + b"\r" could still be fine
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedDelimiter { have: 9, max: 10 }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedDelimiter { have: 9, max: 10 });
         decoder.push(b"0");
-        let error = FrameError::NoDelimiter {
-            searched: 10,
-            max_len: 8,
-        };
+        let error = FrameError::NoDelimiter { searched: 10, max_len: 8 };
         assert_eq!(decoder.next_frame(), Err(error.clone()));
         assert_eq!(
             error.to_string(),
@@ -219,12 +174,6 @@ mod tests {
         decoder.push(b"ok\n");
         decoder.push(&[b'x'; 1000]);
         assert_eq!(decoder.next_frame().unwrap().unwrap().message.body, b"ok");
-        assert_eq!(
-            decoder.next_frame(),
-            Err(FrameError::NoDelimiter {
-                searched: 5,
-                max_len: 4
-            })
-        );
+        assert_eq!(decoder.next_frame(), Err(FrameError::NoDelimiter { searched: 5, max_len: 4 }));
     }
 }

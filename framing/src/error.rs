@@ -50,16 +50,12 @@ impl fmt::Display for FrameError {
                 f,
                 "the receiver would see a delimiter at byte {at} of the message and cut it short"
             ),
-            Self::MissingName => write!(
-                f,
-                "the JSON-header scheme needs a file name for every message"
-            ),
+            Self::MissingName => {
+                write!(f, "the JSON-header scheme needs a file name for every message")
+            }
             Self::UnexpectedName => write!(f, "only the JSON-header scheme can carry a file name"),
             Self::PrefixTooLarge { len, max } => {
-                write!(
-                    f,
-                    "length prefix announces {len} bytes, over the {max}-byte limit"
-                )
+                write!(f, "length prefix announces {len} bytes, over the {max}-byte limit")
             }
             Self::NoDelimiter { searched, max_len } => write!(
                 f,
@@ -70,16 +66,10 @@ impl fmt::Display for FrameError {
             }
             Self::BadHeader(why) => write!(f, "bad JSON header: {why}"),
             Self::BodyTooLarge { len, max } => {
-                write!(
-                    f,
-                    "JSON header announces a {len}-byte body, over the {max}-byte limit"
-                )
+                write!(f, "JSON header announces a {len}-byte body, over the {max}-byte limit")
             }
             Self::Md5Mismatch { expected, actual } => {
-                write!(
-                    f,
-                    "body has MD5 {actual}, but the JSON header says {expected}"
-                )
+                write!(f, "body has MD5 {actual}, but the JSON header says {expected}")
             }
         }
     }

@@ -20,10 +20,7 @@ use crate::decoder::{Parse, Parsed, Progress, fill};
 /// or cut: either would silently change what the receiver gets.
 pub(crate) fn encode(len: usize, body: &[u8]) -> Result<Vec<u8>, FrameError> {
     if body.len() != len {
-        return Err(FrameError::WrongLength {
-            expected: len,
-            actual: body.len(),
-        });
+        return Err(FrameError::WrongLength { expected: len, actual: body.len() });
     }
     Ok(body.to_vec())
 }
@@ -37,10 +34,7 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn new(len: usize) -> Self {
-        Self {
-            len,
-            body: Vec::new(),
-        }
+        Self { len, body: Vec::new() }
     }
 }
 
@@ -50,11 +44,7 @@ impl Parse for Parser {
             return Ok(None);
         }
         let message = Message::new(mem::take(&mut self.body));
-        Ok(Some(Parsed {
-            header_len: 0,
-            message,
-            trailer_len: 0,
-        }))
+        Ok(Some(Parsed { header_len: 0, message, trailer_len: 0 }))
     }
 
     fn buffered(&self) -> usize {
@@ -62,10 +52,7 @@ impl Parse for Parser {
     }
 
     fn progress(&self) -> Progress {
-        Progress::NeedBody {
-            have: self.body.len(),
-            need: self.len,
-        }
+        Progress::NeedBody { have: self.body.len(), need: self.len }
     }
 }
 
@@ -84,21 +71,9 @@ mod tests {
     #[test]
     fn refuses_other_lengths_instead_of_padding() {
         let short = FIXED.encode(&Message::new(b"hi"));
-        assert_eq!(
-            short,
-            Err(FrameError::WrongLength {
-                expected: 4,
-                actual: 2
-            })
-        );
+        assert_eq!(short, Err(FrameError::WrongLength { expected: 4, actual: 2 }));
         let long = FIXED.encode(&Message::new(b"hello"));
-        assert_eq!(
-            long,
-            Err(FrameError::WrongLength {
-                expected: 4,
-                actual: 5
-            })
-        );
+        assert_eq!(long, Err(FrameError::WrongLength { expected: 4, actual: 5 }));
     }
 
     #[test]

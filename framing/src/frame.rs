@@ -15,18 +15,12 @@ pub struct Message {
 impl Message {
     /// A message with no name, for the fixed-length, delimiter and length-prefix schemes.
     pub fn new(body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            name: None,
-            body: body.into(),
-        }
+        Self { name: None, body: body.into() }
     }
 
     /// A named file, for the JSON-header scheme.
     pub fn file(name: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            name: Some(name.into()),
-            body: body.into(),
-        }
+        Self { name: Some(name.into()), body: body.into() }
     }
 }
 

@@ -54,18 +54,12 @@ impl Header {
 
 /// Whether `digest` looks like `hexdigest()`'s output: 32 lowercase hex digits.
 fn is_md5_hex(digest: &str) -> bool {
-    digest.len() == 32
-        && digest
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    digest.len() == 32 && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// `hashlib.md5(body).hexdigest()`.
 fn md5_hex(body: &[u8]) -> String {
-    Md5::digest(body)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    Md5::digest(body).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The frame is the length-prefixed JSON header, then the body.
@@ -76,23 +70,13 @@ pub(crate) fn encode(
     body: &[u8],
 ) -> Result<Vec<u8>, FrameError> {
     if body.len() > max_body {
-        return Err(FrameError::MessageTooLarge {
-            len: body.len() as u64,
-            max: max_body as u64,
-        });
+        return Err(FrameError::MessageTooLarge { len: body.len() as u64, max: max_body as u64 });
     }
-    let header = Header {
-        name: name.to_owned(),
-        size: body.len() as u64,
-        md5: md5_hex(body),
-    };
+    let header = Header { name: name.to_owned(), size: body.len() as u64, md5: md5_hex(body) };
     let json =
         serde_json::to_vec(&header).map_err(|error| FrameError::BadHeader(error.to_string()))?;
     if json.len() > max_header {
-        return Err(FrameError::HeaderTooLarge {
-            len: json.len() as u64,
-            max: max_header as u64,
-        });
+        return Err(FrameError::HeaderTooLarge { len: json.len() as u64, max: max_header as u64 });
     }
     let mut frame = length_prefix::encode(max_header, &json)?;
     frame.extend_from_slice(body);
@@ -111,21 +95,12 @@ enum Stage {
     /// Reading the header: a length-prefixed frame of its own.
     Header(length_prefix::Parser),
     /// The header (`header_len` bytes, prefix included) announced a body; reading it.
-    Body {
-        header_len: usize,
-        header: Header,
-        size: usize,
-        bytes: Vec<u8>,
-    },
+    Body { header_len: usize, header: Header, size: usize, bytes: Vec<u8> },
 }
 
 impl Parser {
     pub(crate) fn new(max_header: usize, max_body: usize) -> Self {
-        Self {
-            max_header,
-            max_body,
-            stage: Stage::Header(length_prefix::Parser::new(max_header)),
-        }
+        Self { max_header, max_body, stage: Stage::Header(length_prefix::Parser::new(max_header)) }
     }
 }
 
@@ -152,19 +127,9 @@ impl Parse for Parser {
                             max: self.max_body as u64,
                         })?;
                     let header_len = PREFIX_LEN + json.message.body.len();
-                    self.stage = Stage::Body {
-                        header_len,
-                        header,
-                        size,
-                        bytes: Vec::new(),
-                    };
+                    self.stage = Stage::Body { header_len, header, size, bytes: Vec::new() };
                 }
-                Stage::Body {
-                    header_len,
-                    header,
-                    size,
-                    bytes,
-                } => {
+                Stage::Body { header_len, header, size, bytes } => {
                     if !fill(bytes, *size, input) {
                         return Ok(None);
                     }
@@ -178,11 +143,7 @@ impl Parse for Parser {
                     let message = Message::file(mem::take(&mut header.name), mem::take(bytes));
                     let header_len = *header_len;
                     self.stage = Stage::Header(length_prefix::Parser::new(self.max_header));
-                    return Ok(Some(Parsed {
-                        header_len,
-                        message,
-                        trailer_len: 0,
-                    }));
+                    return Ok(Some(Parsed { header_len, message, trailer_len: 0 }));
                 }
             }
         }
@@ -191,9 +152,7 @@ impl Parse for Parser {
     fn buffered(&self) -> usize {
         match &self.stage {
             Stage::Header(prefixed) => prefixed.buffered(),
-            Stage::Body {
-                header_len, bytes, ..
-            } => header_len + bytes.len(),
+            Stage::Body { header_len, bytes, .. } => header_len + bytes.len(),
         }
     }
 
@@ -201,16 +160,14 @@ impl Parse for Parser {
         match &self.stage {
             // The whole length-prefixed JSON is the header: count the prefix in.
             Stage::Header(prefixed) => match prefixed.progress() {
-                Progress::NeedBody { have, need } => Progress::NeedHeader {
-                    have: PREFIX_LEN + have,
-                    need: PREFIX_LEN + need,
-                },
+                Progress::NeedBody { have, need } => {
+                    Progress::NeedHeader { have: PREFIX_LEN + have, need: PREFIX_LEN + need }
+                }
                 other => other,
             },
-            Stage::Body { size, bytes, .. } => Progress::NeedBody {
-                have: bytes.len(),
-                need: *size,
-            },
+            Stage::Body { size, bytes, .. } => {
+                Progress::NeedBody { have: bytes.len(), need: *size }
+            }
         }
     }
 }
@@ -221,10 +178,7 @@ mod tests {
     use crate::decoder::testing::decode;
     use crate::{FrameError, Message, Progress, Scheme, Span};
 
-    const FILES: Scheme = Scheme::JsonHeader {
-        max_header: 1024,
-        max_body: 1 << 20,
-    };
+    const FILES: Scheme = Scheme::JsonHeader { max_header: 1024, max_body: 1 << 20 };
 
     /// A frame with `json` as the header, followed by `body`.
     fn frame(json: &str, body: &[u8]) -> Vec<u8> {
@@ -245,10 +199,7 @@ mod tests {
     #[test]
     fn golden_bytes() {
         let json = r#"{"name":"a.txt","size":2,"md5":"49f68a5c8493ec2c0bf489821c21fc3b"}"#;
-        assert_eq!(
-            FILES.encode(&Message::file("a.txt", b"hi")),
-            Ok(frame(json, b"hi"))
-        );
+        assert_eq!(FILES.encode(&Message::file("a.txt", b"hi")), Ok(frame(json, b"hi")));
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
     }
 
@@ -258,12 +209,7 @@ mod tests {
         let (frames, error) = decode(&FILES, &[&frame(json, b"hi")]);
         assert_eq!(error, None);
         assert_eq!(frames[0].message, Message::file("a.txt", b"hi"));
-        let span = Span {
-            start: 0,
-            header_len: 4 + json.len(),
-            body_len: 2,
-            trailer_len: 0,
-        };
+        let span = Span { start: 0, header_len: 4 + json.len(), body_len: 2, trailer_len: 0 };
         assert_eq!(frames[0].span, span);
     }
 
@@ -271,34 +217,16 @@ mod tests {
     fn refuses_malformed_headers() {
         let md5 = "49f68a5c8493ec2c0bf489821c21fc3b";
         let cases = [
-            (
-                r#"{"name":"a.txt","size":2"#.to_owned(),
-                "EOF while parsing an object",
-            ),
-            (
-                format!(r#"{{"name":"a.txt","md5":"{md5}"}}"#),
-                "missing field `size`",
-            ),
-            (
-                format!(r#"{{"name":"a.txt","size":"2","md5":"{md5}"}}"#),
-                "invalid type: string",
-            ),
+            (r#"{"name":"a.txt","size":2"#.to_owned(), "EOF while parsing an object"),
+            (format!(r#"{{"name":"a.txt","md5":"{md5}"}}"#), "missing field `size`"),
+            (format!(r#"{{"name":"a.txt","size":"2","md5":"{md5}"}}"#), "invalid type: string"),
             (
                 format!(r#"{{"name":"a.txt","size":-2,"md5":"{md5}"}}"#),
                 "invalid value: integer `-2`",
             ),
-            (
-                format!(r#"{{"name":7,"size":2,"md5":"{md5}"}}"#),
-                "invalid type: integer `7`",
-            ),
-            (
-                format!(r#"["a.txt",2,"{md5}"]"#),
-                "invalid type: sequence, expected a map",
-            ),
-            (
-                r#"{"name":"a.txt","size":2,"md5":"49F68A5C"}"#.to_owned(),
-                "32 lowercase hex",
-            ),
+            (format!(r#"{{"name":7,"size":2,"md5":"{md5}"}}"#), "invalid type: integer `7`"),
+            (format!(r#"["a.txt",2,"{md5}"]"#), "invalid type: sequence, expected a map"),
+            (r#"{"name":"a.txt","size":2,"md5":"49F68A5C"}"#.to_owned(), "32 lowercase hex"),
         ];
         for (json, why) in cases {
             match decode_one(&frame(&json, b"hi")) {
@@ -312,10 +240,8 @@ mod tests {
         assert!(
             matches!(empty, Err(FrameError::BadHeader(m)) if m.contains("EOF while parsing a value"))
         );
-        let mut not_utf8 = frame(
-            r#"{"name":"a?","size":0,"md5":"d41d8cd98f00b204e9800998ecf8427e"}"#,
-            b"",
-        );
+        let mut not_utf8 =
+            frame(r#"{"name":"a?","size":0,"md5":"d41d8cd98f00b204e9800998ecf8427e"}"#, b"");
         let question_mark = 4 + not_utf8[4..].iter().position(|&byte| byte == b'?').unwrap();
         not_utf8[question_mark] = 0xff;
         let not_utf8 = decode_one(&not_utf8).map(drop);
@@ -336,24 +262,12 @@ mod tests {
     #[test]
     fn refuses_oversized_header_and_body_before_receiving_them() {
         let (_, error) = decode(&FILES, &[b"\x00\x00\x04\x01"]);
-        assert_eq!(
-            error,
-            Some(FrameError::HeaderTooLarge {
-                len: 1025,
-                max: 1024
-            })
-        );
+        assert_eq!(error, Some(FrameError::HeaderTooLarge { len: 1025, max: 1024 }));
 
         let json = r#"{"name":"big","size":5000000,"md5":"00000000000000000000000000000000"}"#;
         let (_, error) = decode(&FILES, &[&frame(json, b"")]);
         let error = error.expect("refused");
-        assert_eq!(
-            error,
-            FrameError::BodyTooLarge {
-                len: 5_000_000,
-                max: 1 << 20
-            }
-        );
+        assert_eq!(error, FrameError::BodyTooLarge { len: 5_000_000, max: 1 << 20 });
         assert_eq!(
             error.to_string(),
             "JSON header announces a 5000000-byte body, over the 1048576-byte limit"
@@ -362,14 +276,8 @@ mod tests {
 
     #[test]
     fn encoder_needs_a_name_and_respects_limits() {
-        assert_eq!(
-            FILES.encode(&Message::new(b"hi")),
-            Err(FrameError::MissingName)
-        );
-        let tiny = Scheme::JsonHeader {
-            max_header: 20,
-            max_body: 2,
-        };
+        assert_eq!(FILES.encode(&Message::new(b"hi")), Err(FrameError::MissingName));
+        let tiny = Scheme::JsonHeader { max_header: 20, max_body: 2 };
         let error = FrameError::MessageTooLarge { len: 3, max: 2 };
         assert_eq!(tiny.encode(&Message::file("a", b"abc")), Err(error));
         assert!(matches!(
@@ -384,26 +292,14 @@ mod tests {
         let header_len = bytes.len() - 2;
         let mut decoder = FILES.decoder().unwrap();
         decoder.push(&bytes[..3]);
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedHeader { have: 3, need: 4 }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedHeader { have: 3, need: 4 });
         decoder.push(&bytes[3..10]);
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedHeader {
-                have: 10,
-                need: header_len
-            }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedHeader { have: 10, need: header_len });
         decoder.push(&bytes[10..header_len + 1]);
         assert_eq!(decoder.progress(), Progress::NeedBody { have: 1, need: 2 });
         assert_eq!(decoder.buffered(), header_len + 1);
         decoder.push(&bytes[header_len + 1..]);
-        assert_eq!(
-            decoder.next_frame().unwrap().unwrap().message,
-            Message::file("a.txt", b"hi")
-        );
+        assert_eq!(decoder.next_frame().unwrap().unwrap().message, Message::file("a.txt", b"hi"));
     }
 
     #[test]

@@ -23,10 +23,7 @@ pub(crate) const PREFIX_LEN: usize = 4;
 
 /// The frame is the 4-byte length then the message.
 pub(crate) fn encode(max_len: usize, body: &[u8]) -> Result<Vec<u8>, FrameError> {
-    let too_large = || FrameError::MessageTooLarge {
-        len: body.len() as u64,
-        max: max_len as u64,
-    };
+    let too_large = || FrameError::MessageTooLarge { len: body.len() as u64, max: max_len as u64 };
     if body.len() > max_len {
         return Err(too_large());
     }
@@ -78,10 +75,7 @@ enum Stage {
 
 impl Parser {
     pub(crate) fn new(max_len: usize) -> Self {
-        Self {
-            max_len,
-            stage: Stage::Prefix(Prefix::default()),
-        }
+        Self { max_len, stage: Stage::Prefix(Prefix::default()) }
     }
 }
 
@@ -102,10 +96,7 @@ impl Parse for Parser {
                             len: announced.into(),
                             max: self.max_len as u64,
                         })?;
-                    self.stage = Stage::Body {
-                        len,
-                        bytes: Vec::new(),
-                    };
+                    self.stage = Stage::Body { len, bytes: Vec::new() };
                 }
                 Stage::Body { len, bytes } => {
                     if !fill(bytes, *len, input) {
@@ -113,11 +104,7 @@ impl Parse for Parser {
                     }
                     let message = Message::new(mem::take(bytes));
                     self.stage = Stage::Prefix(Prefix::default());
-                    return Ok(Some(Parsed {
-                        header_len: PREFIX_LEN,
-                        message,
-                        trailer_len: 0,
-                    }));
+                    return Ok(Some(Parsed { header_len: PREFIX_LEN, message, trailer_len: 0 }));
                 }
             }
         }
@@ -132,14 +119,8 @@ impl Parse for Parser {
 
     fn progress(&self) -> Progress {
         match &self.stage {
-            Stage::Prefix(prefix) => Progress::NeedHeader {
-                have: prefix.have(),
-                need: PREFIX_LEN,
-            },
-            Stage::Body { len, bytes } => Progress::NeedBody {
-                have: bytes.len(),
-                need: *len,
-            },
+            Stage::Prefix(prefix) => Progress::NeedHeader { have: prefix.have(), need: PREFIX_LEN },
+            Stage::Body { len, bytes } => Progress::NeedBody { have: bytes.len(), need: *len },
         }
     }
 }
@@ -154,14 +135,8 @@ mod tests {
     #[test]
     fn golden_bytes_match_python_struct_pack() {
         // struct.pack('!I', 2) + b"hi"
-        assert_eq!(
-            MIB.encode(&Message::new(b"hi")),
-            Ok(b"\x00\x00\x00\x02hi".to_vec())
-        );
-        assert_eq!(
-            MIB.encode(&Message::new(b"")),
-            Ok(b"\x00\x00\x00\x00".to_vec())
-        );
+        assert_eq!(MIB.encode(&Message::new(b"hi")), Ok(b"\x00\x00\x00\x02hi".to_vec()));
+        assert_eq!(MIB.encode(&Message::new(b"")), Ok(b"\x00\x00\x00\x00".to_vec()));
         // struct.pack('!I', 258): big-endian, most significant byte first.
         let frame = MIB.encode(&Message::new(vec![7; 258])).unwrap();
         assert_eq!(frame[..4], [0, 0, 1, 2]);
@@ -177,10 +152,7 @@ mod tests {
 
     #[test]
     fn decodes_with_the_prefix_itself_split() {
-        let (frames, error) = decode(
-            &MIB,
-            &[b"\x00", b"\x00\x00", b"\x02h", b"i\x00\x00\x00\x00"],
-        );
+        let (frames, error) = decode(&MIB, &[b"\x00", b"\x00\x00", b"\x02h", b"i\x00\x00\x00\x00"]);
         assert_eq!(bodies(&frames), [&b"hi"[..], b""]);
         assert_eq!(error, None);
         assert_eq!((frames[1].span.start, frames[1].span.header_len), (6, 4));
@@ -193,13 +165,7 @@ mod tests {
         assert_eq!(decoder.next_frame(), Ok(None));
         decoder.push(&5_000_000u32.to_be_bytes()[3..]); // not one body byte sent yet
         let error = decoder.next_frame().unwrap_err();
-        assert_eq!(
-            error,
-            FrameError::PrefixTooLarge {
-                len: 5_000_000,
-                max: 1 << 20
-            }
-        );
+        assert_eq!(error, FrameError::PrefixTooLarge { len: 5_000_000, max: 1 << 20 });
         assert_eq!(
             error.to_string(),
             "length prefix announces 5000000 bytes, over the 1048576-byte limit"
@@ -211,20 +177,14 @@ mod tests {
         let mut decoder = MIB.decoder().unwrap();
         decoder.push(b"\xff\xff\xff\xffthe rest of 4 GiB");
         assert_eq!(decoder.buffered(), 0);
-        assert!(matches!(
-            decoder.next_frame(),
-            Err(FrameError::PrefixTooLarge { .. })
-        ));
+        assert!(matches!(decoder.next_frame(), Err(FrameError::PrefixTooLarge { .. })));
     }
 
     #[test]
     fn reports_header_then_body_progress() {
         let mut decoder = MIB.decoder().unwrap();
         decoder.push(b"\x00\x00");
-        assert_eq!(
-            decoder.progress(),
-            Progress::NeedHeader { have: 2, need: 4 }
-        );
+        assert_eq!(decoder.progress(), Progress::NeedHeader { have: 2, need: 4 });
         decoder.push(b"\x00\x0aabc");
         assert_eq!(decoder.progress(), Progress::NeedBody { have: 3, need: 10 });
         assert_eq!(decoder.buffered(), 7);

@@ -49,13 +49,9 @@ impl Scheme {
         self.validate()?;
         let body = &message.body;
         match (self, &message.name) {
-            (
-                Self::JsonHeader {
-                    max_header,
-                    max_body,
-                },
-                Some(name),
-            ) => json_header::encode(*max_header, *max_body, name, body),
+            (Self::JsonHeader { max_header, max_body }, Some(name)) => {
+                json_header::encode(*max_header, *max_body, name, body)
+            }
             (Self::JsonHeader { .. }, None) => Err(FrameError::MissingName),
             (_, Some(_)) => Err(FrameError::UnexpectedName),
             (Self::FixedLength { len }, None) => fixed_length::encode(*len, body),
@@ -75,10 +71,9 @@ impl Scheme {
                 Box::new(delimiter::Parser::new(delimiter.clone(), *max_len))
             }
             Self::LengthPrefix { max_len } => Box::new(length_prefix::Parser::new(*max_len)),
-            Self::JsonHeader {
-                max_header,
-                max_body,
-            } => Box::new(json_header::Parser::new(*max_header, *max_body)),
+            Self::JsonHeader { max_header, max_body } => {
+                Box::new(json_header::Parser::new(*max_header, *max_body))
+            }
         };
         Ok(Decoder::new(parser))
     }
@@ -90,12 +85,9 @@ impl Scheme {
             Self::FixedLength { len } => *len,
             Self::Delimiter { delimiter, max_len } => max_len.saturating_add(delimiter.len()),
             Self::LengthPrefix { max_len } => PREFIX_LEN.saturating_add(*max_len),
-            Self::JsonHeader {
-                max_header,
-                max_body,
-            } => PREFIX_LEN
-                .saturating_add(*max_header)
-                .saturating_add(*max_body),
+            Self::JsonHeader { max_header, max_body } => {
+                PREFIX_LEN.saturating_add(*max_header).saturating_add(*max_body)
+            }
         }
     }
 }
@@ -108,21 +100,12 @@ mod tests {
     fn unusable_schemes_are_refused_not_panicked_on() {
         let schemes = [
             Scheme::FixedLength { len: 0 },
-            Scheme::Delimiter {
-                delimiter: Vec::new(),
-                max_len: 10,
-            },
+            Scheme::Delimiter { delimiter: Vec::new(), max_len: 10 },
         ];
         for scheme in schemes {
-            assert!(matches!(
-                scheme.validate(),
-                Err(FrameError::InvalidScheme(_))
-            ));
+            assert!(matches!(scheme.validate(), Err(FrameError::InvalidScheme(_))));
             assert!(scheme.decoder().is_err());
-            assert!(matches!(
-                scheme.encode(&Message::new(b"")),
-                Err(FrameError::InvalidScheme(_))
-            ));
+            assert!(matches!(scheme.encode(&Message::new(b"")), Err(FrameError::InvalidScheme(_))));
         }
     }
 
@@ -131,10 +114,7 @@ mod tests {
         let named = Message::file("a.txt", b"abcd");
         for scheme in [
             Scheme::FixedLength { len: 4 },
-            Scheme::Delimiter {
-                delimiter: b"\n".to_vec(),
-                max_len: 10,
-            },
+            Scheme::Delimiter { delimiter: b"\n".to_vec(), max_len: 10 },
             Scheme::LengthPrefix { max_len: 10 },
         ] {
             assert_eq!(scheme.encode(&named), Err(FrameError::UnexpectedName));
@@ -149,13 +129,7 @@ mod tests {
         let delimiter: Scheme =
             serde_json::from_str(r#"{"kind":"delimiter","delimiter":[13,10],"max_len":80}"#)
                 .unwrap();
-        assert_eq!(
-            delimiter,
-            Scheme::Delimiter {
-                delimiter: b"\r\n".to_vec(),
-                max_len: 80
-            }
-        );
+        assert_eq!(delimiter, Scheme::Delimiter { delimiter: b"\r\n".to_vec(), max_len: 80 });
         let typo = serde_json::from_str::<Scheme>(r#"{"kind":"length_prefix","maxlen":1}"#);
         assert!(typo.is_err());
     }
@@ -163,18 +137,8 @@ mod tests {
     #[test]
     fn max_buffered_is_the_largest_frame() {
         assert_eq!(Scheme::LengthPrefix { max_len: 10 }.max_buffered(), 14);
-        assert_eq!(
-            Scheme::JsonHeader {
-                max_header: 100,
-                max_body: 10
-            }
-            .max_buffered(),
-            114
-        );
-        let delimiter = Scheme::Delimiter {
-            delimiter: b"\r\n".to_vec(),
-            max_len: usize::MAX,
-        };
+        assert_eq!(Scheme::JsonHeader { max_header: 100, max_body: 10 }.max_buffered(), 114);
+        let delimiter = Scheme::Delimiter { delimiter: b"\r\n".to_vec(), max_len: usize::MAX };
         assert_eq!(delimiter.max_buffered(), usize::MAX);
     }
 }

@@ -25,17 +25,8 @@ fn scheme_and_messages() -> impl Strategy<Value = (Scheme, Vec<Message>)> {
     });
     let json = (0usize..40).prop_flat_map(|max_body| {
         let file = ("(?s).{0,8}", vec(any::<u8>(), 0..=max_body));
-        let messages = vec(
-            file.prop_map(|(name, body)| Message::file(name, body)),
-            0..6,
-        );
-        (
-            Just(Scheme::JsonHeader {
-                max_header: 256,
-                max_body,
-            }),
-            messages,
-        )
+        let messages = vec(file.prop_map(|(name, body)| Message::file(name, body)), 0..6);
+        (Just(Scheme::JsonHeader { max_header: 256, max_body }), messages)
     });
     prop_oneof![fixed, delimiter, prefix, json]
 }
@@ -47,10 +38,8 @@ fn any_scheme() -> impl Strategy<Value = Scheme> {
         (vec(any::<u8>(), 1..4), 0usize..20)
             .prop_map(|(delimiter, max_len)| Scheme::Delimiter { delimiter, max_len }),
         (0usize..50).prop_map(|max_len| Scheme::LengthPrefix { max_len }),
-        (0usize..100, 0usize..50).prop_map(|(max_header, max_body)| Scheme::JsonHeader {
-            max_header,
-            max_body
-        }),
+        (0usize..100, 0usize..50)
+            .prop_map(|(max_header, max_body)| Scheme::JsonHeader { max_header, max_body }),
     ]
 }
 
@@ -83,11 +72,7 @@ struct Received {
 /// once reported, is reported forever.
 fn receive(scheme: &Scheme, chunks: &[&[u8]]) -> Received {
     let mut decoder = scheme.decoder().expect("valid scheme");
-    let mut received = Received {
-        frames: Vec::new(),
-        error: None,
-        leftover: 0,
-    };
+    let mut received = Received { frames: Vec::new(), error: None, leftover: 0 };
     let mut offset = 0;
     for chunk in chunks {
         decoder.push(chunk);

@@ -8,19 +8,11 @@ use std::process::{Command, Stdio};
 use framing::{Message, Scheme};
 
 const PREFIX: Scheme = Scheme::LengthPrefix { max_len: 1 << 20 };
-const FILES: Scheme = Scheme::JsonHeader {
-    max_header: 4096,
-    max_body: 1 << 20,
-};
+const FILES: Scheme = Scheme::JsonHeader { max_header: 4096, max_body: 1 << 20 };
 
 /// The bodies both sides use; `BODIES` in the Python below must build the same list.
 fn bodies() -> Vec<Vec<u8>> {
-    vec![
-        b"".to_vec(),
-        b"hi".to_vec(),
-        (0..=255).collect(),
-        vec![b'x'; 70_000],
-    ]
+    vec![b"".to_vec(), b"hi".to_vec(), (0..=255).collect(), vec![b'x'; 70_000]]
 }
 
 const BUILD: &str = r#"
@@ -90,12 +82,7 @@ fn python(script: &str, mode: &str, stdin: &[u8]) -> Vec<u8> {
         .spawn()
         .expect("python3 (3.11 or later) must be installed for this test");
     // Writing all of stdin before reading stdout is fine: the scripts read all input first.
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin)
-        .expect("write to python3");
+    child.stdin.take().expect("piped").write_all(stdin).expect("write to python3");
     let output = child.wait_with_output().expect("python3 ran");
     assert!(
         output.status.success(),
@@ -124,10 +111,7 @@ fn decode(scheme: &Scheme, stream: &[u8]) -> Vec<Message> {
 }
 
 fn encode_all(scheme: &Scheme, messages: &[Message]) -> Vec<u8> {
-    messages
-        .iter()
-        .flat_map(|message| scheme.encode(message).unwrap())
-        .collect()
+    messages.iter().flat_map(|message| scheme.encode(message).unwrap()).collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -157,48 +141,28 @@ fn python_json_header_frames_decode() {
     // json.dumps' defaults: spaces, \u escapes for non-ASCII, other key order, an extra field.
     let default = python(BUILD, "json_default", b"");
     let names = ["notes.txt", "空.bin", "a \"quoted\"\\name", "tab\there"];
-    let files: Vec<Message> = names
-        .into_iter()
-        .zip(bodies())
-        .map(|(name, body)| Message::file(name, body))
-        .collect();
+    let files: Vec<Message> =
+        names.into_iter().zip(bodies()).map(|(name, body)| Message::file(name, body)).collect();
     assert_eq!(decode(&FILES, &default), files);
 }
 
 #[test]
 fn python_decodes_our_length_prefix_frames() {
     let bodies = bodies();
-    let stream = encode_all(
-        &PREFIX,
-        &bodies.iter().cloned().map(Message::new).collect::<Vec<_>>(),
-    );
+    let stream = encode_all(&PREFIX, &bodies.iter().cloned().map(Message::new).collect::<Vec<_>>());
     let decoded: Vec<String> =
         serde_json::from_slice(&python(READ, "length_prefix", &stream)).unwrap();
-    assert_eq!(
-        decoded,
-        bodies.iter().map(|body| hex(body)).collect::<Vec<_>>()
-    );
+    assert_eq!(decoded, bodies.iter().map(|body| hex(body)).collect::<Vec<_>>());
 }
 
 #[test]
 fn python_decodes_our_json_header_frames() {
-    let names = [
-        "report.pdf",
-        "空 файл 🦀.bin",
-        "quote\" back\\slash",
-        "control\u{1}\n",
-    ];
-    let files: Vec<Message> = names
-        .into_iter()
-        .zip(bodies())
-        .map(|(name, body)| Message::file(name, body))
-        .collect();
+    let names = ["report.pdf", "空 файл 🦀.bin", "quote\" back\\slash", "control\u{1}\n"];
+    let files: Vec<Message> =
+        names.into_iter().zip(bodies()).map(|(name, body)| Message::file(name, body)).collect();
     let decoded: Vec<(String, String)> =
         serde_json::from_slice(&python(READ, "json_header", &encode_all(&FILES, &files))).unwrap();
-    let expected: Vec<(String, String)> = names
-        .iter()
-        .zip(bodies())
-        .map(|(name, body)| (name.to_string(), hex(&body)))
-        .collect();
+    let expected: Vec<(String, String)> =
+        names.iter().zip(bodies()).map(|(name, body)| (name.to_string(), hex(&body))).collect();
     assert_eq!(decoded, expected);
 }

@@ -23,16 +23,11 @@ pub enum Route {
 
 impl Route {
     pub fn home(lang: Lang) -> Route {
-        Route::Home {
-            lang: lang.code().into(),
-        }
+        Route::Home { lang: lang.code().into() }
     }
 
     pub fn chapter(lang: Lang, slug: &str) -> Route {
-        Route::Chapter {
-            lang: lang.code().into(),
-            slug: slug.into(),
-        }
+        Route::Chapter { lang: lang.code().into(), slug: slug.into() }
     }
 }
 

@@ -29,14 +29,8 @@ impl Lang {
 
     /// Chinese for browsers that ask for it first, English otherwise.
     pub fn preferred() -> Lang {
-        let language = web_sys::window()
-            .and_then(|w| w.navigator().language())
-            .unwrap_or_default();
-        if language.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        let language = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+        if language.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
     }
 }
 
@@ -50,10 +44,7 @@ impl FromStr for Lang {
     type Err = ();
 
     fn from_str(code: &str) -> Result<Lang, ()> {
-        Lang::ALL
-            .into_iter()
-            .find(|lang| lang.code() == code)
-            .ok_or(())
+        Lang::ALL.into_iter().find(|lang| lang.code() == code).ok_or(())
     }
 }
 
@@ -106,13 +97,7 @@ mod tests {
             let widgets = |c: &Chapter| {
                 c.blocks
                     .iter()
-                    .filter_map(|b| {
-                        if let Block::Widget(w) = b {
-                            Some(*w)
-                        } else {
-                            None
-                        }
-                    })
+                    .filter_map(|b| if let Block::Widget(w) = b { Some(*w) } else { None })
                     .collect::<Vec<_>>()
             };
             assert_eq!(widgets(chapter), widgets(zh), "{}", chapter.slug);

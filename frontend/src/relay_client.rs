@@ -43,16 +43,8 @@ impl RelayClient {
 /// `ws://host/ws` for a page loaded over http, `wss://host/ws` over https.
 fn ws_url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!(
-        "{scheme}://{}{}",
-        location.host().ok()?,
-        wire::WS_PATH
-    ))
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}{}", location.host().ok()?, wire::WS_PATH))
 }
 
 /// Move frames both ways until either side ends.
@@ -65,9 +57,8 @@ async fn pump(
         match select(ws.next(), queued.next()).await {
             Either::Left((Some(Ok(Message::Text(text))), _)) => match serde_json::from_str(&text) {
                 Ok(msg) => on_incoming.emit(Incoming::Msg(msg)),
-                Err(err) => on_incoming.emit(Incoming::Closed(format!(
-                    "unreadable message from relay: {err}"
-                ))),
+                Err(err) => on_incoming
+                    .emit(Incoming::Closed(format!("unreadable message from relay: {err}"))),
             },
             Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
             Either::Left((Some(Err(err)), _)) => {

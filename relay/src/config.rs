@@ -48,10 +48,7 @@ impl Config {
             tcp_echo: any,
             udp_echo: any,
             site_dir: site_dir.into(),
-            limits: Limits {
-                max_message: 64 * 1024,
-                max_sessions: 8,
-            },
+            limits: Limits { max_message: 64 * 1024, max_sessions: 8 },
         }
     }
 }

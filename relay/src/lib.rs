@@ -77,12 +77,7 @@ impl Relay {
         let udp_echo = UdpSocket::bind(config.udp_echo)
             .await
             .with_context(|| format!("cannot bind udp-echo on {}", config.udp_echo))?;
-        Ok(Relay {
-            config,
-            site,
-            tcp_echo,
-            udp_echo,
-        })
+        Ok(Relay { config, site, tcp_echo, udp_echo })
     }
 
     pub fn addrs(&self) -> Addrs {
@@ -108,19 +103,13 @@ impl Relay {
         tasks.spawn(echo::serve_udp(self.udp_echo, shutdown.clone()));
 
         let app = site::router(&self.config.site_dir, state);
-        axum::serve(
-            self.site,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
-        .context("HTTP server failed")?;
+        axum::serve(self.site, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await
+            .context("HTTP server failed")?;
 
         tasks.close();
-        if tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait())
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait()).await.is_err() {
             tracing::warn!(
                 "{} tasks still running after {DRAIN_TIMEOUT:?}; exiting anyway",
                 tasks.len()

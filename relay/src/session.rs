@@ -84,20 +84,12 @@ impl Session {
             Ok(Ok(stream)) => stream,
             Ok(Err(err)) => return Err(connect_failed(err.to_string())),
             Err(_) => {
-                return Err(connect_failed(format!(
-                    "no answer within {CONNECT_TIMEOUT:?}"
-                )));
+                return Err(connect_failed(format!("no answer within {CONNECT_TIMEOUT:?}")));
             }
         };
         let connect_us = opened.elapsed().as_micros() as u64;
         let report = Reporter { id, out, opened };
-        report
-            .send(ServerMsg::Opened {
-                session: id,
-                endpoint,
-                connect_us,
-            })
-            .await;
+        report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
 
         let (read_half, write_half) = stream.into_split();
         let (writes, queued) = mpsc::channel(WRITE_QUEUE);

@@ -29,9 +29,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
-    let index = ServeFile::new(site_dir.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
+    let index = ServeFile::new(site_dir.join("index.html")).precompressed_br().precompressed_gzip();
     let spa_fallback = tower::service_fn(move |req: Request| {
         let index = index.clone();
         async move {
@@ -42,10 +40,8 @@ pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
             index.oneshot(req).await.map(IntoResponse::into_response)
         }
     });
-    let files = ServeDir::new(site_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(spa_fallback);
+    let files =
+        ServeDir::new(site_dir).precompressed_br().precompressed_gzip().fallback(spa_fallback);
 
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
@@ -62,9 +58,7 @@ async fn cache_control(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     if response.status().is_success() {
         let policy = if hashed { IMMUTABLE } else { REVALIDATE };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
 }

@@ -32,11 +32,7 @@ const OUT_QUEUE: usize = 64;
 
 /// Serialise a report as a text frame.
 pub fn frame(msg: &ServerMsg) -> Message {
-    Message::Text(
-        serde_json::to_string(msg)
-            .expect("ServerMsg always serialises")
-            .into(),
-    )
+    Message::Text(serde_json::to_string(msg).expect("ServerMsg always serialises").into())
 }
 
 /// `GET /ws`: refuse clients that do not speak our protocol version, upgrade the rest.
@@ -61,14 +57,13 @@ pub async fn upgrade(
         return (StatusCode::BAD_REQUEST, reason).into_response();
     }
     let max = state.limits.max_message;
-    ws.protocols([wire::SUBPROTOCOL])
-        .max_message_size(max)
-        .max_frame_size(max)
-        .on_upgrade(move |socket| {
+    ws.protocols([wire::SUBPROTOCOL]).max_message_size(max).max_frame_size(max).on_upgrade(
+        move |socket| {
             let span = tracing::info_span!("ws", %peer);
             let tasks = state.tasks.clone();
             tasks.track_future(serve(socket, state).instrument(span))
-        })
+        },
+    )
 }
 
 async fn serve(socket: WebSocket, state: Arc<AppState>) {
@@ -86,11 +81,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>) {
     };
 
     let reader = async move {
-        let mut conn = Connection {
-            state: state.clone(),
-            out,
-            sessions: HashMap::new(),
-        };
+        let mut conn = Connection { state: state.clone(), out, sessions: HashMap::new() };
         let hello = ServerMsg::Hello {
             protocol: wire::SUBPROTOCOL.into(),
             endpoints: Endpoint::ALL.to_vec(),
@@ -110,8 +101,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>) {
                 Some(Ok(Message::Binary(_))) => {
                     let message =
                         "binary frames are not part of this protocol; send JSON text frames";
-                    conn.error(None, ErrorCode::BinaryNotSupported, message.into())
-                        .await;
+                    conn.error(None, ErrorCode::BinaryNotSupported, message.into()).await;
                 }
                 // Pings are answered by the WebSocket library itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
@@ -143,12 +133,7 @@ impl Connection {
     }
 
     async fn error(&self, session: Option<SessionId>, code: ErrorCode, message: String) {
-        self.send(ServerMsg::Error {
-            session,
-            code,
-            message,
-        })
-        .await;
+        self.send(ServerMsg::Error { session, code, message }).await;
     }
 
     async fn dispatch(&mut self, text: &str) {
@@ -168,8 +153,7 @@ impl Connection {
                 if !target.write(data.into_bytes()).await {
                     let message =
                         format!("session {session}'s socket has failed; close the session");
-                    self.error(Some(session), ErrorCode::SocketError, message)
-                        .await;
+                    self.error(Some(session), ErrorCode::SocketError, message).await;
                 }
             }
             ClientMsg::Close { session } => match self.sessions.remove(&session) {
@@ -187,16 +171,12 @@ impl Connection {
         if self.sessions.len() >= max && !self.sessions.contains_key(&session) {
             let message =
                 format!("at most {max} sessions may be open on one WebSocket; close one first");
-            return self
-                .error(Some(session), ErrorCode::TooManySessions, message)
-                .await;
+            return self.error(Some(session), ErrorCode::TooManySessions, message).await;
         }
         let Entry::Vacant(slot) = self.sessions.entry(session) else {
             let message =
                 format!("session {session} is already open; pick another id or close it first");
-            return self
-                .error(Some(session), ErrorCode::SessionExists, message)
-                .await;
+            return self.error(Some(session), ErrorCode::SessionExists, message).await;
         };
         // The only place a session's address is chosen: from the relay's own endpoints.
         let target = match endpoint {
@@ -212,8 +192,7 @@ impl Connection {
 
     async fn unknown(&self, session: SessionId) {
         let message = format!("no session {session} is open on this WebSocket");
-        self.error(Some(session), ErrorCode::UnknownSession, message)
-            .await;
+        self.error(Some(session), ErrorCode::UnknownSession, message).await;
     }
 
     async fn close_all(&mut self) {

@@ -35,11 +35,8 @@ fn python_snippets(content: &Path) -> Vec<Snippet> {
         for (index, line) in text.lines().enumerate() {
             match (&mut open, line.trim_end()) {
                 (None, "```python") => {
-                    open = Some(Snippet {
-                        file: file.clone(),
-                        line: index + 1,
-                        code: String::new(),
-                    })
+                    open =
+                        Some(Snippet { file: file.clone(), line: index + 1, code: String::new() })
                 }
                 (Some(_), "```") => snippets.push(open.take().unwrap()),
                 (Some(snippet), _) => {
@@ -49,11 +46,7 @@ fn python_snippets(content: &Path) -> Vec<Snippet> {
                 (None, _) => {}
             }
         }
-        assert!(
-            open.is_none(),
-            "{}: unterminated ```python block",
-            file.display()
-        );
+        assert!(open.is_none(), "{}: unterminated ```python block", file.display());
     }
     snippets
 }
@@ -68,13 +61,7 @@ async fn run_python(code: &str) -> Result<(), String> {
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("cannot start python3: {e}"))?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(code.as_bytes())
-        .await
-        .unwrap();
+    child.stdin.take().unwrap().write_all(code.as_bytes()).await.unwrap();
     let output = tokio::time::timeout(SNIPPET_TIMEOUT, child.wait_with_output())
         .await
         .map_err(|_| format!("did not finish within {SNIPPET_TIMEOUT:?}"))?
@@ -94,11 +81,7 @@ async fn run_python(code: &str) -> Result<(), String> {
 async fn every_python_snippet_runs_against_the_relay_defaults() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let snippets = python_snippets(&content);
-    assert!(
-        snippets.len() >= 2,
-        "expected python snippets in {}",
-        content.display()
-    );
+    assert!(snippets.len() >= 2, "expected python snippets in {}", content.display());
 
     // The relay exactly as `socklab-relay` with no flags would be, except the site listener.
     let mut config = Config::parse_from(["socklab-relay"]);
@@ -116,11 +99,7 @@ async fn every_python_snippet_runs_against_the_relay_defaults() {
     let mut failures = Vec::new();
     for snippet in &snippets {
         if let Err(why) = run_python(&snippet.code).await {
-            failures.push(format!(
-                "{}:{}: {why}",
-                snippet.file.display(),
-                snippet.line
-            ));
+            failures.push(format!("{}:{}: {why}", snippet.file.display(), snippet.line));
         }
     }
     shutdown.cancel();

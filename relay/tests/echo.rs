@@ -21,12 +21,7 @@ async fn tcp_echo_returns_every_byte_then_closes_after_our_fin() {
     let read = reader.read_to_end(&mut echoed); // returns at the echo server's FIN
     let (_, read) = tokio::join!(write, read);
     read.unwrap();
-    assert!(
-        echoed == sent,
-        "echoed {} of {} bytes, or different bytes",
-        echoed.len(),
-        sent.len()
-    );
+    assert!(echoed == sent, "echoed {} of {} bytes, or different bytes", echoed.len(), sent.len());
     relay.stop().await;
 }
 

@@ -16,15 +16,10 @@ async fn healthz_answers() {
 #[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_with_the_wasm_mime_type() {
     let relay = common::start().await;
-    let response = reqwest::get(relay.url(&format!("/{}", common::WASM_ASSET)))
-        .await
-        .unwrap();
+    let response = reqwest::get(relay.url(&format!("/{}", common::WASM_ASSET))).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(
-        response.headers()[header::CACHE_CONTROL],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     relay.stop().await;
 }
 
@@ -67,23 +62,11 @@ async fn client_routes_get_the_app_and_missing_files_get_404() {
     for route in ["/", "/en", "/zh/handshake", "/en/no-such-chapter"] {
         let response = reqwest::get(relay.url(route)).await.unwrap();
         assert_eq!(response.status(), 200, "{route}");
-        assert_eq!(
-            response.headers()[header::CACHE_CONTROL],
-            "no-cache",
-            "{route}"
-        );
-        assert_eq!(
-            response.text().await.unwrap(),
-            common::INDEX_HTML,
-            "{route}"
-        );
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{route}");
+        assert_eq!(response.text().await.unwrap(), common::INDEX_HTML, "{route}");
     }
     for missing in ["/missing.js", "/assets/frontend-0123456789abcdef.js"] {
-        assert_eq!(
-            reqwest::get(relay.url(missing)).await.unwrap().status(),
-            404,
-            "{missing}"
-        );
+        assert_eq!(reqwest::get(relay.url(missing)).await.unwrap().status(), 404, "{missing}");
     }
     relay.stop().await;
 }

@@ -10,14 +10,7 @@ use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg};
 /// Send `text` on session `id` and collect reads until all of it is back. Returns the reads'
 /// lengths: the chunk boundaries the kernel produced.
 async fn round_trip(ws: &mut common::Ws, id: u32, text: &str) -> Vec<usize> {
-    send(
-        ws,
-        &ClientMsg::Send {
-            session: id,
-            data: Payload::Text(text.into()),
-        },
-    )
-    .await;
+    send(ws, &ClientMsg::Send { session: id, data: Payload::Text(text.into()) }).await;
     let (mut echoed, mut reads, mut wrote) = (Vec::new(), Vec::new(), false);
     while echoed.len() < text.len() || !wrote {
         match recv(ws).await {
@@ -25,15 +18,9 @@ async fn round_trip(ws: &mut common::Ws, id: u32, text: &str) -> Vec<usize> {
                 assert_eq!((session, len), (id, text.len()));
                 wrote = true;
             }
-            ServerMsg::Read {
-                session, len, data, ..
-            } => {
+            ServerMsg::Read { session, len, data, .. } => {
                 assert_eq!(session, id);
-                assert_eq!(
-                    len,
-                    data.as_bytes().len(),
-                    "len must count the bytes carried"
-                );
+                assert_eq!(len, data.as_bytes().len(), "len must count the bytes carried");
                 reads.push(len);
                 echoed.extend(data.into_bytes());
             }
@@ -47,16 +34,10 @@ async fn round_trip(ws: &mut common::Ws, id: u32, text: &str) -> Vec<usize> {
 #[tokio::test]
 async fn hello_announces_the_protocol_and_endpoints() {
     let relay = common::start().await;
-    let mut ws = relay
-        .ws_with_protocol(Some(wire::SUBPROTOCOL))
-        .await
-        .unwrap();
+    let mut ws = relay.ws_with_protocol(Some(wire::SUBPROTOCOL)).await.unwrap();
     assert_eq!(
         recv(&mut ws).await,
-        ServerMsg::Hello {
-            protocol: "socklab.v1".into(),
-            endpoints: vec![Endpoint::TcpEcho]
-        }
+        ServerMsg::Hello { protocol: "socklab.v1".into(), endpoints: vec![Endpoint::TcpEcho] }
     );
     relay.stop().await;
 }
@@ -65,21 +46,10 @@ async fn hello_announces_the_protocol_and_endpoints() {
 async fn a_message_round_trips_through_the_real_echo_socket() {
     let relay = common::start().await;
     let mut ws = relay.ws().await;
-    send(
-        &mut ws,
-        &ClientMsg::Open {
-            session: 1,
-            endpoint: Endpoint::TcpEcho,
-        },
-    )
-    .await;
+    send(&mut ws, &ClientMsg::Open { session: 1, endpoint: Endpoint::TcpEcho }).await;
     assert!(matches!(
         recv(&mut ws).await,
-        ServerMsg::Opened {
-            session: 1,
-            endpoint: Endpoint::TcpEcho,
-            ..
-        }
+        ServerMsg::Opened { session: 1, endpoint: Endpoint::TcpEcho, .. }
     ));
 
     let reads = round_trip(&mut ws, 1, "hello, 世界").await;
@@ -99,47 +69,18 @@ async fn sessions_are_independent_and_ids_are_checked() {
     let relay = common::start().await;
     let mut ws = relay.ws().await;
     for id in [1, 2] {
-        send(
-            &mut ws,
-            &ClientMsg::Open {
-                session: id,
-                endpoint: Endpoint::TcpEcho,
-            },
-        )
-        .await;
+        send(&mut ws, &ClientMsg::Open { session: id, endpoint: Endpoint::TcpEcho }).await;
         assert!(matches!(recv(&mut ws).await, ServerMsg::Opened { session, .. } if session == id));
     }
-    send(
-        &mut ws,
-        &ClientMsg::Open {
-            session: 1,
-            endpoint: Endpoint::TcpEcho,
-        },
-    )
-    .await;
+    send(&mut ws, &ClientMsg::Open { session: 1, endpoint: Endpoint::TcpEcho }).await;
     assert!(matches!(
         recv(&mut ws).await,
-        ServerMsg::Error {
-            session: Some(1),
-            code: ErrorCode::SessionExists,
-            ..
-        }
+        ServerMsg::Error { session: Some(1), code: ErrorCode::SessionExists, .. }
     ));
-    send(
-        &mut ws,
-        &ClientMsg::Send {
-            session: 9,
-            data: Payload::Text("x".into()),
-        },
-    )
-    .await;
+    send(&mut ws, &ClientMsg::Send { session: 9, data: Payload::Text("x".into()) }).await;
     assert!(matches!(
         recv(&mut ws).await,
-        ServerMsg::Error {
-            session: Some(9),
-            code: ErrorCode::UnknownSession,
-            ..
-        }
+        ServerMsg::Error { session: Some(9), code: ErrorCode::UnknownSession, .. }
     ));
     round_trip(&mut ws, 2, "second").await;
     round_trip(&mut ws, 1, "first").await;
@@ -159,11 +100,7 @@ async fn malformed_input_gets_a_typed_error_and_the_socket_stays_usable() {
     for frame in bad_frames {
         ws_send(&mut ws, frame).await;
         match recv(&mut ws).await {
-            ServerMsg::Error {
-                session: None,
-                code: ErrorCode::BadMessage,
-                message,
-            } => {
+            ServerMsg::Error { session: None, code: ErrorCode::BadMessage, message } => {
                 assert!(message.contains("not a valid message"), "{message}")
             }
             other => panic!("expected bad_message, got {other:?}"),
@@ -172,20 +109,10 @@ async fn malformed_input_gets_a_typed_error_and_the_socket_stays_usable() {
     ws_send(&mut ws, Message::binary(vec![1, 2, 3])).await;
     assert!(matches!(
         recv(&mut ws).await,
-        ServerMsg::Error {
-            code: ErrorCode::BinaryNotSupported,
-            ..
-        }
+        ServerMsg::Error { code: ErrorCode::BinaryNotSupported, .. }
     ));
 
-    send(
-        &mut ws,
-        &ClientMsg::Open {
-            session: 1,
-            endpoint: Endpoint::TcpEcho,
-        },
-    )
-    .await;
+    send(&mut ws, &ClientMsg::Open { session: 1, endpoint: Endpoint::TcpEcho }).await;
     assert!(matches!(recv(&mut ws).await, ServerMsg::Opened { .. }));
     round_trip(&mut ws, 1, "still here").await;
     relay.stop().await;
@@ -213,14 +140,7 @@ async fn shutdown_closes_every_websocket_with_going_away() {
     let mut sockets = Vec::new();
     for _ in 0..3 {
         let mut ws = relay.ws().await;
-        send(
-            &mut ws,
-            &ClientMsg::Open {
-                session: 1,
-                endpoint: Endpoint::TcpEcho,
-            },
-        )
-        .await;
+        send(&mut ws, &ClientMsg::Open { session: 1, endpoint: Endpoint::TcpEcho }).await;
         assert!(matches!(recv(&mut ws).await, ServerMsg::Opened { .. }));
         sockets.push(ws);
     }

@@ -19,10 +19,7 @@ fn trace_bytes(trace: &[Event]) -> usize {
         .iter()
         .map(|e| match &e.kind {
             EventKind::Packet { bytes, .. } => bytes.capacity(),
-            EventKind::App {
-                call: sim::trace::AppCall::Recv { data, .. },
-                ..
-            } => data.capacity(),
+            EventKind::App { call: sim::trace::AppCall::Recv { data, .. }, .. } => data.capacity(),
             _ => 0,
         })
         .sum();
@@ -40,9 +37,7 @@ fn engine(c: &mut Criterion) {
         std::mem::size_of::<Event>()
     );
 
-    c.bench_function("handshake + 1 MiB transfer + close", |b| {
-        b.iter(transfer_1mib)
-    });
+    c.bench_function("handshake + 1 MiB transfer + close", |b| b.iter(transfer_1mib));
 
     // Stepping one event batch at a time through a long run, as the page does on "Step".
     c.bench_function("step through 10,000 events", |b| {
@@ -53,10 +48,7 @@ fn engine(c: &mut Criterion) {
             while world.trace().len() < 10_000 && world.step().is_some() {
                 steps += 1;
             }
-            assert!(
-                world.trace().len() >= 10_000,
-                "the run ended before 10,000 events"
-            );
+            assert!(world.trace().len() >= 10_000, "the run ended before 10,000 events");
             steps
         })
     });

@@ -70,12 +70,7 @@ fn one() -> usize {
 impl DropRule {
     /// Drop the first packet from `from` that matches `what`.
     pub fn first(from: Side, what: Match) -> DropRule {
-        DropRule {
-            from: Some(from),
-            what,
-            nth: 1,
-            count: 1,
-        }
+        DropRule { from: Some(from), what, nth: 1, count: 1 }
     }
 }
 
@@ -193,10 +188,7 @@ impl Link {
             self.enqueue(again, to, bytes.to_vec());
             micros(again)
         });
-        Fate::Delivered {
-            at_us: micros(arrives),
-            duplicate_at_us: duplicate_at,
-        }
+        Fate::Delivered { at_us: micros(arrives), duplicate_at_us: duplicate_at }
     }
 
     fn rule_that_drops(&mut self, from: Side, packet: &Packet) -> Option<usize> {
@@ -223,12 +215,7 @@ impl Link {
 
     fn enqueue(&mut self, arrives: Instant, to: Side, packet: Vec<u8>) {
         self.sent += 1;
-        self.in_flight.push(Reverse(InFlight {
-            arrives,
-            order: self.sent,
-            to,
-            packet,
-        }));
+        self.in_flight.push(Reverse(InFlight { arrives, order: self.sent, to, packet }));
     }
 
     /// When the next packet arrives, if any is in flight.

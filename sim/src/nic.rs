@@ -20,11 +20,7 @@ pub struct Nic {
 
 impl Nic {
     pub fn new(mtu: usize) -> Self {
-        Nic {
-            rx: VecDeque::new(),
-            tx: Vec::new(),
-            mtu,
-        }
+        Nic { rx: VecDeque::new(), tx: Vec::new(), mtu }
     }
 }
 

@@ -14,22 +14,14 @@ use crate::trace::{Event, EventKind};
 
 /// The trace's packets as a pcap file.
 pub fn to_pcap(trace: &[Event]) -> Vec<u8> {
-    let header = PcapHeader {
-        datalink: DataLink::RAW,
-        ..PcapHeader::default()
-    };
+    let header = PcapHeader { datalink: DataLink::RAW, ..PcapHeader::default() };
     let mut writer =
         PcapWriter::with_header(Vec::new(), header).expect("writing to a Vec cannot fail");
     for event in trace {
         if let EventKind::Packet { bytes, .. } = &event.kind {
-            let packet = PcapPacket::new(
-                Duration::from_micros(event.at_us),
-                bytes.len() as u32,
-                bytes,
-            );
-            writer
-                .write_packet(&packet)
-                .expect("writing to a Vec cannot fail");
+            let packet =
+                PcapPacket::new(Duration::from_micros(event.at_us), bytes.len() as u32, bytes);
+            writer.write_packet(&packet).expect("writing to a Vec cannot fail");
         }
     }
     writer.into_writer()

@@ -16,14 +16,8 @@ pub const SERVER_PORT: u16 = 80;
 /// The port the UDP scenario's server uses (RFC 862's echo port).
 pub const UDP_PORT: u16 = 7;
 
-pub const CLIENT: SocketId = SocketId {
-    side: Side::Client,
-    index: 0,
-};
-pub const SERVER: SocketId = SocketId {
-    side: Side::Server,
-    index: 0,
-};
+pub const CLIENT: SocketId = SocketId { side: Side::Client, index: 0 };
+pub const SERVER: SocketId = SocketId { side: Side::Server, index: 0 };
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(tag = "scenario", rename_all = "snake_case")]
@@ -69,14 +63,8 @@ impl Scenario {
             Scenario::LostSyn { drops: 2 },
             Scenario::LostData,
             Scenario::HalfClose,
-            Scenario::BacklogFull {
-                backlog: 2,
-                clients: 3,
-            },
-            Scenario::SynFlood {
-                backlog: 4,
-                syns: 8,
-            },
+            Scenario::BacklogFull { backlog: 2, clients: 3 },
+            Scenario::SynFlood { backlog: 4, syns: 8 },
             Scenario::Udp { datagrams: 8 },
             Scenario::Sticky(StickyParams::default()),
         ]
@@ -108,10 +96,7 @@ impl Scenario {
                 nth: 1,
                 count: *drops,
             }),
-            Scenario::LostData => config
-                .link
-                .drop
-                .push(DropRule::first(Side::Client, Match::Data)),
+            Scenario::LostData => config.link.drop.push(DropRule::first(Side::Client, Match::Data)),
             Scenario::Udp { .. } if config.link.loss == 0.0 => config.link.loss = 0.25,
             _ => {}
         }
@@ -123,18 +108,11 @@ impl Scenario {
         let client = world.add_tcp(Side::Client);
         let server = world.add_tcp(Side::Server);
         world.schedule(0, server, Call::Listen { port: SERVER_PORT });
-        let port = if matches!(self, Scenario::ClosedPort) {
-            SERVER_PORT + 1
-        } else {
-            SERVER_PORT
-        };
+        let port = if matches!(self, Scenario::ClosedPort) { SERVER_PORT + 1 } else { SERVER_PORT };
         if !matches!(self, Scenario::SynFlood { .. }) {
             world.schedule(0, client, Call::Connect { port });
         }
-        let read = |bufsize| Call::Read {
-            bufsize,
-            interval_ms: 0,
-        };
+        let read = |bufsize| Call::Read { bufsize, interval_ms: 0 };
         match self {
             Scenario::Handshake
             | Scenario::ClosedPort
@@ -160,31 +138,17 @@ impl Scenario {
             }
             Scenario::LostData => {
                 world.schedule(0, server, read(1024));
-                world.schedule(
-                    100,
-                    client,
-                    Call::Write {
-                        data: b"hello, lossy world".to_vec(),
-                    },
-                );
+                world.schedule(100, client, Call::Write { data: b"hello, lossy world".to_vec() });
             }
             Scenario::HalfClose => {
                 world.schedule(0, server, read(1024));
                 world.schedule(0, client, read(1024));
-                world.schedule(
-                    50,
-                    client,
-                    Call::Write {
-                        data: b"GET /time".to_vec(),
-                    },
-                );
-                world.schedule(50, client, Call::Close);
+                world.schedule(50, client, Call::Write { data: b"GET /time".to_vec() });
+                world.schedule(50, client, Call::Shutdown);
                 world.schedule(
                     200,
                     server,
-                    Call::Write {
-                        data: b"12:00:00 and still talking".to_vec(),
-                    },
+                    Call::Write { data: b"12:00:00 and still talking".to_vec() },
                 );
                 world.schedule(300, server, Call::Close);
             }
@@ -214,10 +178,7 @@ impl Scenario {
                 world.schedule(
                     0,
                     World::attacker(),
-                    Call::ForgeSyns {
-                        count: *syns,
-                        port: SERVER_PORT,
-                    },
+                    Call::ForgeSyns { count: *syns, port: SERVER_PORT },
                 );
                 world.schedule(100, client, Call::Connect { port: SERVER_PORT });
                 world.schedule(8_000, client, Call::Connect { port: SERVER_PORT });
@@ -235,13 +196,6 @@ fn udp(world: &mut World, datagrams: usize) {
     world.schedule(0, client, Call::UdpBind { port: 50_000 });
     for n in 0..datagrams {
         let data = format!("datagram {n}").into_bytes();
-        world.schedule(
-            20 * n as u64,
-            client,
-            Call::UdpSend {
-                port: UDP_PORT,
-                data,
-            },
-        );
+        world.schedule(20 * n as u64, client, Call::UdpSend { port: UDP_PORT, data });
     }
 }

@@ -37,10 +37,7 @@ impl Default for StickyParams {
         let messages = ["hello", "how are you?", "bye"]
             .iter()
             .enumerate()
-            .map(|(i, text)| TimedMessage {
-                at_ms: 100 + i as u64,
-                text: text.to_string(),
-            })
+            .map(|(i, text)| TimedMessage { at_ms: 100 + i as u64, text: text.to_string() })
             .collect();
         StickyParams {
             messages,
@@ -59,15 +56,10 @@ impl StickyParams {
             world.schedule(
                 message.at_ms,
                 client,
-                Call::Write {
-                    data: message.text.clone().into_bytes(),
-                },
+                Call::Write { data: message.text.clone().into_bytes() },
             );
         }
-        let read = Call::Read {
-            bufsize: self.recv_bufsize,
-            interval_ms: self.read_interval_ms,
-        };
+        let read = Call::Read { bufsize: self.recv_bufsize, interval_ms: self.read_interval_ms };
         world.schedule(self.read_start_ms, server, read);
     }
 
@@ -112,9 +104,7 @@ impl StreamMap {
         let mut recvs = Vec::new();
         for (event, e) in trace.iter().enumerate() {
             match &e.kind {
-                EventKind::Packet {
-                    from: Side::Client, ..
-                } => {
+                EventKind::Packet { from: Side::Client, .. } => {
                     if let Some(segment) = e.segment().filter(|s| s.payload_len > 0) {
                         // The SYN took sequence number 0, so data byte k has relative seq k + 1.
                         let start = u64::from(segment.rel_seq) - 1;
@@ -125,31 +115,20 @@ impl StreamMap {
                         });
                     }
                 }
-                EventKind::App {
-                    socket,
-                    call: AppCall::Recv { offset, data, .. },
-                } if socket.side == Side::Server && !data.is_empty() => {
-                    recvs.push(Span {
-                        event,
-                        start: *offset,
-                        end: offset + data.len() as u64,
-                    });
+                EventKind::App { socket, call: AppCall::Recv { offset, data, .. } }
+                    if socket.side == Side::Server && !data.is_empty() =>
+                {
+                    recvs.push(Span { event, start: *offset, end: offset + data.len() as u64 });
                 }
                 _ => {}
             }
         }
-        StreamMap {
-            messages: params.message_ranges(),
-            segments,
-            recvs,
-        }
+        StreamMap { messages: params.message_ranges(), segments, recvs }
     }
 
     /// The message that byte `offset` of the stream belongs to.
     pub fn message_of(&self, offset: u64) -> Option<usize> {
-        self.messages
-            .iter()
-            .position(|&(start, end)| (start..end).contains(&offset))
+        self.messages.iter().position(|&(start, end)| (start..end).contains(&offset))
     }
 
     /// For each `recv()`, the messages (by index) whose bytes it returned — `[0, 1, 2]` is
@@ -158,9 +137,8 @@ impl StreamMap {
         self.recvs
             .iter()
             .map(|r| {
-                let mut hit: Vec<usize> = (r.start..r.end)
-                    .filter_map(|b| self.message_of(b))
-                    .collect();
+                let mut hit: Vec<usize> =
+                    (r.start..r.end).filter_map(|b| self.message_of(b)).collect();
                 hit.dedup();
                 hit
             })

@@ -117,11 +117,7 @@ impl Flags {
             (self.psh, "PSH"),
             (self.ack, "ACK"),
         ];
-        let set: Vec<&str> = names
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, n)| *n)
-            .collect();
+        let set: Vec<&str> = names.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
         set.join(", ")
     }
 }
@@ -201,11 +197,7 @@ pub struct IpHeader {
 #[serde(tag = "protocol", rename_all = "snake_case")]
 pub enum Transport {
     Tcp(Segment),
-    Udp {
-        src_port: u16,
-        dst_port: u16,
-        payload_len: usize,
-    },
+    Udp { src_port: u16, dst_port: u16, payload_len: usize },
 }
 
 /// A parsed IPv4 packet.
@@ -231,18 +223,11 @@ impl Packet {
             IpProtocol::Udp => {
                 let udp = UdpPacket::new_checked(ip.payload()).ok()?;
                 let (src_port, dst_port) = (udp.src_port(), udp.dst_port());
-                Transport::Udp {
-                    src_port,
-                    dst_port,
-                    payload_len: udp.payload().len(),
-                }
+                Transport::Udp { src_port, dst_port, payload_len: udp.payload().len() }
             }
             _ => return None,
         };
-        Some(Packet {
-            ip: header,
-            transport,
-        })
+        Some(Packet { ip: header, transport })
     }
 
     pub fn tcp(&self) -> Option<&Segment> {
@@ -259,10 +244,7 @@ impl Packet {
 #[serde(tag = "fate", rename_all = "snake_case")]
 pub enum Fate {
     /// Arrives at `at_us`; a duplicated packet arrives a second time at `duplicate_at_us`.
-    Delivered {
-        at_us: u64,
-        duplicate_at_us: Option<u64>,
-    },
+    Delivered { at_us: u64, duplicate_at_us: Option<u64> },
     /// Lost at random (the link's loss rate).
     Lost,
     /// Dropped by the scenario's rule number `rule` (e.g. "drop the first SYN-ACK").
@@ -283,6 +265,11 @@ pub enum AppCall {
     Connect {
         port: u16,
     },
+    /// `accept()` returned the connection from the client's `peer_port`: the handshake on
+    /// this listening socket completed.
+    Accept {
+        peer_port: u16,
+    },
     /// `send(requested)` accepted `accepted` bytes into the send buffer; they are bytes
     /// `offset..offset+accepted` of this socket's outgoing stream.
     Send {
@@ -298,7 +285,9 @@ pub enum AppCall {
     },
     /// `recv` returned 0 bytes: the peer's FIN has been read; no more data will come.
     Eof,
-    /// `close()`: no more sending; a FIN goes out once the send buffer drains.
+    /// `shutdown(SHUT_WR)`: no more sending (a FIN follows the queued data); reading goes on.
+    Shutdown,
+    /// `close()`: no more sending *or* reading; a FIN follows the queued data.
     Close,
     /// `close()` with SO_LINGER 0: the connection is reset (RST) at once.
     Abort,
@@ -336,11 +325,7 @@ pub enum EventKind {
         bytes: Vec<u8>,
     },
     /// A TCP socket changed state.
-    State {
-        socket: SocketId,
-        from: TcpState,
-        to: TcpState,
-    },
+    State { socket: SocketId, from: TcpState, to: TcpState },
     /// An application called into a socket.
     App { socket: SocketId, call: AppCall },
 }
@@ -360,9 +345,7 @@ impl std::fmt::Display for Event {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:>11.3} ms  ", self.at_us as f64 / 1000.0)?;
         match &self.kind {
-            EventKind::Packet {
-                from, packet, fate, ..
-            } => {
+            EventKind::Packet { from, packet, fate, .. } => {
                 let [a, b, c, d] = packet.ip.dst;
                 write!(f, "{:<8} → {a}.{b}.{c}.{d:<4} ", from.name())?;
                 match &packet.transport {
@@ -383,17 +366,12 @@ impl std::fmt::Display for Event {
                             write!(f, " MSS={mss}")?;
                         }
                     }
-                    Transport::Udp {
-                        src_port,
-                        dst_port,
-                        payload_len,
-                    } => write!(f, "UDP {src_port}→{dst_port} len={payload_len}")?,
+                    Transport::Udp { src_port, dst_port, payload_len } => {
+                        write!(f, "UDP {src_port}→{dst_port} len={payload_len}")?
+                    }
                 }
                 match fate {
-                    Fate::Delivered {
-                        at_us,
-                        duplicate_at_us,
-                    } => {
+                    Fate::Delivered { at_us, duplicate_at_us } => {
                         write!(f, "  (arrives {:.3} ms", *at_us as f64 / 1000.0)?;
                         if let Some(again) = duplicate_at_us {
                             write!(f, ", duplicate at {:.3} ms", *again as f64 / 1000.0)?;
@@ -420,29 +398,21 @@ impl std::fmt::Display for AppCall {
         match self {
             AppCall::Listen { port } => write!(f, "listen({port})"),
             AppCall::Connect { port } => write!(f, "connect(:{port})"),
-            AppCall::Send {
-                requested,
-                accepted,
-                ..
-            } => write!(f, "send({requested}) → {accepted}"),
-            AppCall::Recv { bufsize, data, .. } => write!(
-                f,
-                "recv({bufsize}) → {} bytes {:?}",
-                data.len(),
-                preview(data)
-            ),
+            AppCall::Accept { peer_port } => write!(f, "accept() → connection from :{peer_port}"),
+            AppCall::Send { requested, accepted, .. } => {
+                write!(f, "send({requested}) → {accepted}")
+            }
+            AppCall::Recv { bufsize, data, .. } => {
+                write!(f, "recv({bufsize}) → {} bytes {:?}", data.len(), preview(data))
+            }
             AppCall::Eof => write!(f, "recv() → 0 (end of stream)"),
+            AppCall::Shutdown => write!(f, "shutdown(SHUT_WR)"),
             AppCall::Close => write!(f, "close()"),
             AppCall::Abort => write!(f, "close() with linger 0 → RST"),
             AppCall::UdpBind { port } => write!(f, "bind(:{port}) UDP"),
             AppCall::UdpSend { port, len } => write!(f, "sendto(:{port}, {len} bytes)"),
             AppCall::UdpRecv { from_port, data } => {
-                write!(
-                    f,
-                    "recvfrom() → {} bytes {:?} from :{from_port}",
-                    data.len(),
-                    preview(data)
-                )
+                write!(f, "recvfrom() → {} bytes {:?} from :{from_port}", data.len(), preview(data))
             }
         }
     }
@@ -451,9 +421,5 @@ impl std::fmt::Display for AppCall {
 /// Up to 40 bytes of data as (lossy) text.
 fn preview(data: &[u8]) -> String {
     let shown = String::from_utf8_lossy(&data[..data.len().min(40)]).into_owned();
-    if data.len() > 40 {
-        shown + "…"
-    } else {
-        shown
-    }
+    if data.len() > 40 { shown + "…" } else { shown }
 }

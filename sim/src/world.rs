@@ -42,12 +42,7 @@ pub struct WorldConfig {
 
 impl Default for WorldConfig {
     fn default() -> Self {
-        WorldConfig {
-            seed: 1,
-            link: LinkConfig::default(),
-            tx_buffer: 8192,
-            rx_buffer: 8192,
-        }
+        WorldConfig { seed: 1, link: LinkConfig::default(), tx_buffer: 8192, rx_buffer: 8192 }
     }
 }
 
@@ -89,7 +84,11 @@ pub enum Call {
     Nagle {
         on: bool,
     },
-    /// Close once everything queued by `Write` has been accepted: FIN after the data.
+    /// `shutdown(SHUT_WR)` once everything queued by `Write` has been accepted: FIN after the
+    /// data, and the socket goes on reading.
+    Shutdown,
+    /// `close()` once everything queued by `Write` has been accepted: FIN after the data, and
+    /// the application reads no more.
     Close,
     /// Close with an RST at once, discarding unsent data.
     Abort,
@@ -120,7 +119,8 @@ pub struct Scheduled {
 #[derive(Debug)]
 struct App {
     outbox: VecDeque<u8>,
-    close_when_sent: bool,
+    /// `Shutdown` or `Close`, waiting for the outbox to drain.
+    close_when_sent: Option<AppCall>,
     reader: Option<(usize, Duration)>,
     next_read: Instant,
     close_on_eof: bool,
@@ -132,7 +132,7 @@ impl Default for App {
     fn default() -> App {
         App {
             outbox: VecDeque::new(),
-            close_when_sent: false,
+            close_when_sent: None,
             reader: None,
             next_read: Instant::ZERO,
             close_on_eof: false,
@@ -210,12 +210,7 @@ impl World {
                     .push(IpCidr::new(IpAddress::Ipv4(addr), 16))
                     .expect("a fresh interface has room for one address");
             });
-            Host {
-                iface,
-                nic,
-                sockets: SocketSet::new(Vec::new()),
-                socks: Vec::new(),
-            }
+            Host { iface, nic, sockets: SocketSet::new(Vec::new()), socks: Vec::new() }
         };
         let hosts = [host(Self::CLIENT_ADDR), host(Self::SERVER_ADDR)];
         // IANA's dynamic range, 49152–65535 (RFC 6335), like a real client's ephemeral ports.
@@ -275,32 +270,19 @@ impl World {
     pub fn add_udp(&mut self, side: Side) -> SocketId {
         let buffer =
             || udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 64], vec![0; 64 * 1500]);
-        let handle = self
-            .host_mut(side)
-            .sockets
-            .add(udp::Socket::new(buffer(), buffer()));
+        let handle = self.host_mut(side).sockets.add(udp::Socket::new(buffer(), buffer()));
         self.push_sock(side, handle, true)
     }
 
     /// The attacker's pseudo-socket: forged packets are "sent" from it.
     pub fn attacker() -> SocketId {
-        SocketId {
-            side: Side::Attacker,
-            index: 0,
-        }
+        SocketId { side: Side::Attacker, index: 0 }
     }
 
     /// Make `call` on `socket` at virtual time `at_ms` (or as soon as possible, if that has passed).
     pub fn schedule(&mut self, at_ms: u64, socket: SocketId, call: Call) {
         let position = self.script.partition_point(|s| s.at_ms <= at_ms);
-        self.script.insert(
-            position,
-            Scheduled {
-                at_ms,
-                socket,
-                call,
-            },
-        );
+        self.script.insert(position, Scheduled { at_ms, socket, call });
     }
 
     /// Run until something new happens, and return the new events; `None` once neither
@@ -377,10 +359,7 @@ impl World {
             eof_reported: false,
             app: App::default(),
         });
-        SocketId {
-            side,
-            index: socks.len() - 1,
-        }
+        SocketId { side, index: socks.len() - 1 }
     }
 
     /// Run due calls, applications and stacks until nothing more happens at this instant.
@@ -408,11 +387,7 @@ impl World {
                 next = Some(next.map_or(t, |n| n.min(t)));
             }
         };
-        consider(
-            self.script
-                .front()
-                .map(|s| Instant::from_millis(s.at_ms as i64)),
-        );
+        consider(self.script.front().map(|s| Instant::from_millis(s.at_ms as i64)));
         for host in &mut self.hosts {
             consider(host.iface.poll_at(now, &host.sockets));
             for sock in &host.socks {
@@ -430,10 +405,7 @@ impl World {
 
     fn run_due_calls(&mut self) -> bool {
         let mut ran = false;
-        while self
-            .script
-            .front()
-            .is_some_and(|s| Instant::from_millis(s.at_ms as i64) <= self.now)
+        while self.script.front().is_some_and(|s| Instant::from_millis(s.at_ms as i64) <= self.now)
         {
             let Scheduled { socket, call, .. } = self.script.pop_front().expect("front exists");
             self.call(socket, call);
@@ -462,26 +434,16 @@ impl World {
         let recorded = match call {
             Call::Listen { port } => {
                 let socket = host.sockets.get_mut::<tcp::Socket>(sock.handle);
-                socket
-                    .listen(port)
-                    .expect("scenarios listen on fresh sockets and non-zero ports");
+                socket.listen(port).expect("scenarios listen on fresh sockets and non-zero ports");
                 // A new connection will arrive on this socket: new streams, new offsets.
-                (
-                    sock.sent,
-                    sock.received,
-                    sock.established_once,
-                    sock.eof_reported,
-                ) = (0, 0, false, false);
+                (sock.sent, sock.received, sock.established_once, sock.eof_reported) =
+                    (0, 0, false, false);
                 Some(AppCall::Listen { port })
             }
             Call::Connect { port } => {
                 let socket = host.sockets.get_mut::<tcp::Socket>(sock.handle);
                 socket
-                    .connect(
-                        host.iface.context(),
-                        (IpAddress::Ipv4(remote), port),
-                        local_port,
-                    )
+                    .connect(host.iface.context(), (IpAddress::Ipv4(remote), port), local_port)
                     .expect("scenarios connect closed sockets to non-zero ports");
                 Some(AppCall::Connect { port })
             }
@@ -489,10 +451,7 @@ impl World {
                 sock.app.outbox.extend(data);
                 None
             }
-            Call::Read {
-                bufsize,
-                interval_ms,
-            } => {
+            Call::Read { bufsize, interval_ms } => {
                 sock.app.reader = Some((bufsize, Duration::from_millis(interval_ms)));
                 None
             }
@@ -509,13 +468,15 @@ impl World {
                 None
             }
             Call::Nagle { on } => {
-                host.sockets
-                    .get_mut::<tcp::Socket>(sock.handle)
-                    .set_nagle_enabled(on);
+                host.sockets.get_mut::<tcp::Socket>(sock.handle).set_nagle_enabled(on);
+                None
+            }
+            Call::Shutdown => {
+                sock.app.close_when_sent = Some(AppCall::Shutdown);
                 None
             }
             Call::Close => {
-                sock.app.close_when_sent = true;
+                sock.app.close_when_sent = Some(AppCall::Close);
                 None
             }
             Call::Abort => {
@@ -525,9 +486,7 @@ impl World {
             }
             Call::UdpBind { port } => {
                 let socket = host.sockets.get_mut::<udp::Socket>(sock.handle);
-                socket
-                    .bind(port)
-                    .expect("scenarios bind fresh UDP sockets to non-zero ports");
+                socket.bind(port).expect("scenarios bind fresh UDP sockets to non-zero ports");
                 Some(AppCall::UdpBind { port })
             }
             Call::UdpSend { port, data } => {
@@ -557,13 +516,7 @@ impl World {
                 let mut buf = [0u8; 1500];
                 while let Ok((len, meta)) = socket.recv_slice(&mut buf) {
                     let data = buf[..len].to_vec();
-                    calls.push((
-                        id,
-                        AppCall::UdpRecv {
-                            from_port: meta.endpoint.port,
-                            data,
-                        },
-                    ));
+                    calls.push((id, AppCall::UdpRecv { from_port: meta.endpoint.port, data }));
                 }
                 continue;
             }
@@ -574,35 +527,26 @@ impl World {
                 let accepted = socket.send_slice(front).unwrap_or(0);
                 if accepted > 0 {
                     sock.app.outbox.drain(..accepted);
-                    calls.push((
-                        id,
-                        AppCall::Send {
-                            requested,
-                            accepted,
-                            offset: sock.sent,
-                        },
-                    ));
+                    calls.push((id, AppCall::Send { requested, accepted, offset: sock.sent }));
                     sock.sent += accepted as u64;
                 }
             }
-            if sock.app.close_when_sent && sock.app.outbox.is_empty() {
-                sock.app.close_when_sent = false;
+            if sock.app.outbox.is_empty()
+                && let Some(call) = sock.app.close_when_sent.take()
+            {
+                // smoltcp's close() is a half close; a full close() also stops reading.
                 socket.close();
-                calls.push((id, AppCall::Close));
+                if call == AppCall::Close {
+                    sock.app.reader = None;
+                }
+                calls.push((id, call));
             }
             if let Some((bufsize, interval)) = sock.app.reader {
                 if socket.can_recv() && now >= sock.app.next_read {
                     let mut buf = vec![0; bufsize];
                     let len = socket.recv_slice(&mut buf).unwrap_or(0);
                     buf.truncate(len);
-                    calls.push((
-                        id,
-                        AppCall::Recv {
-                            bufsize,
-                            offset: sock.received,
-                            data: buf,
-                        },
-                    ));
+                    calls.push((id, AppCall::Recv { bufsize, offset: sock.received, data: buf }));
                     sock.received += len as u64;
                     sock.app.next_read = now + interval;
                 } else if sock.established_once && !socket.may_recv() && !sock.eof_reported {
@@ -610,6 +554,7 @@ impl World {
                     calls.push((id, AppCall::Eof));
                     if sock.app.close_on_eof {
                         socket.close();
+                        sock.app.reader = None;
                         calls.push((id, AppCall::Close));
                     }
                 }
@@ -664,12 +609,7 @@ impl World {
             _ => None,
         };
         let fate = self.link.send(self.now, from, to, bytes, &packet);
-        self.record(EventKind::Packet {
-            from,
-            packet,
-            fate,
-            bytes: bytes.to_vec(),
-        });
+        self.record(EventKind::Packet { from, packet, fate, bytes: bytes.to_vec() });
     }
 
     /// Craft `count` SYNs from addresses in 10.0.1.0/24 that no host owns.
@@ -714,10 +654,7 @@ impl World {
     }
 
     fn record(&mut self, kind: EventKind) {
-        self.trace.push(Event {
-            at_us: self.now_us(),
-            kind,
-        });
+        self.trace.push(Event { at_us: self.now_us(), kind });
     }
 
     /// Record a TCP socket's state change, if any; re-listen if its accept loop asks to.
@@ -736,16 +673,19 @@ impl World {
         if from == to {
             return false;
         }
+        // A passively opened connection is complete: this is what accept() would return.
+        let accepted = (from == TcpState::SynReceived && to == TcpState::Established)
+            .then(|| socket.remote_endpoint().map(|peer| peer.port))
+            .flatten();
         sock.established_once |= to == TcpState::Established;
         // smoltcp's timeout covers any silence; arm it only while the connection is half open.
         if let Some(timeout) = sock.app.half_open_timeout {
             socket.set_timeout((to == TcpState::SynReceived).then_some(timeout));
         }
-        self.record(EventKind::State {
-            socket: id,
-            from,
-            to,
-        });
+        self.record(EventKind::State { socket: id, from, to });
+        if let Some(peer_port) = accepted {
+            self.record(EventKind::App { socket: id, call: AppCall::Accept { peer_port } });
+        }
         let sock = &self.hosts[host_index(id.side)].socks[id.index];
         if to == TcpState::Closed
             && let Some(port) = sock.app.relisten

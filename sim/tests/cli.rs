@@ -5,35 +5,17 @@
 use std::process::Command;
 
 fn sim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_socklab-sim"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_socklab-sim")).args(args).output().unwrap()
 }
 
 #[test]
 fn prints_the_trace_and_writes_a_pcap() {
     let dir = tempfile::tempdir().unwrap();
     let pcap = dir.path().join("lost.pcap");
-    let out = sim(&[
-        "lost-syn",
-        "--drops",
-        "1",
-        "--seed",
-        "3",
-        "--pcap",
-        pcap.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = sim(&["lost-syn", "--drops", "1", "--seed", "3", "--pcap", pcap.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("[SYN] seq=0") && text.contains("✗ dropped by rule 0"),
-        "{text}"
-    );
+    assert!(text.contains("[SYN] seq=0") && text.contains("✗ dropped by rule 0"), "{text}");
     assert!(text.contains("SYN-SENT → ESTABLISHED"), "{text}");
     let bytes = std::fs::read(&pcap).unwrap();
     // 0xa1b2c3d4 is libpcap's microsecond-resolution magic, in the writer's byte order.
@@ -43,26 +25,11 @@ fn prints_the_trace_and_writes_a_pcap() {
 
 #[test]
 fn json_output_is_the_trace_type() {
-    let out = sim(&[
-        "sticky",
-        "--nagle",
-        "false",
-        "--recv-bufsize",
-        "4",
-        "--json",
-    ]);
+    let out = sim(&["sticky", "--nagle", "false", "--recv-bufsize", "4", "--json"]);
     assert!(out.status.success());
     let trace: Vec<sim::Event> = serde_json::from_slice(&out.stdout).unwrap();
     let again: Vec<sim::Event> = serde_json::from_slice(
-        &sim(&[
-            "sticky",
-            "--nagle",
-            "false",
-            "--recv-bufsize",
-            "4",
-            "--json",
-        ])
-        .stdout,
+        &sim(&["sticky", "--nagle", "false", "--recv-bufsize", "4", "--json"]).stdout,
     )
     .unwrap();
     assert_eq!(trace, again, "deterministic from the command line too");

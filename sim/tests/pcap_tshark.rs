@@ -33,24 +33,13 @@ const FIELDS: &[&str] = &[
 fn tshark(pcap: &std::path::Path) -> Vec<Vec<String>> {
     let mut command = Command::new("tshark");
     command.args(["-r"]).arg(pcap);
-    command.args([
-        "-o",
-        "ip.check_checksum:TRUE",
-        "-o",
-        "tcp.check_checksum:TRUE",
-    ]);
+    command.args(["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]);
     command.args(["-T", "fields", "-E", "separator=|", "-E", "occurrence=f"]);
     for field in FIELDS {
         command.args(["-e", field]);
     }
-    let output = command
-        .output()
-        .expect("tshark is installed (scripts/bootstrap.sh)");
-    assert!(
-        output.status.success(),
-        "tshark failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = command.output().expect("tshark is installed (scripts/bootstrap.sh)");
+    assert!(output.status.success(), "tshark failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
@@ -90,17 +79,9 @@ fn expected(at_us: u64, transport: &Transport, ip: &sim::trace::IpHeader) -> Vec
                 String::new(),
             ]);
         }
-        Transport::Udp {
-            src_port,
-            dst_port,
-            payload_len,
-        } => {
+        Transport::Udp { src_port, dst_port, payload_len } => {
             row.extend(vec![String::new(); 8]);
-            row.extend([
-                src_port.to_string(),
-                dst_port.to_string(),
-                (payload_len + 8).to_string(),
-            ]);
+            row.extend([src_port.to_string(), dst_port.to_string(), (payload_len + 8).to_string()]);
         }
     }
     row
@@ -115,22 +96,14 @@ fn tshark_reads_every_scenario_exactly_as_traced() {
         Scenario::Transfer { bytes: 20_000 },
         Scenario::GracefulClose,
         Scenario::ClosedPort,
-        Scenario::SynFlood {
-            backlog: 2,
-            syns: 3,
-        },
+        Scenario::SynFlood { backlog: 2, syns: 3 },
         Scenario::Udp { datagrams: 5 },
         Scenario::Sticky(StickyParams::default()),
     ];
     for scenario in scenarios {
-        let trace = common::run_with(
-            scenario.clone(),
-            WorldConfig {
-                seed: 5,
-                ..WorldConfig::default()
-            },
-        )
-        .into_trace();
+        let trace =
+            common::run_with(scenario.clone(), WorldConfig { seed: 5, ..WorldConfig::default() })
+                .into_trace();
         let path = dir.path().join(format!("{}.pcap", scenario.name()));
         std::fs::write(&path, sim::pcap::to_pcap(&trace)).unwrap();
 
@@ -144,19 +117,9 @@ fn tshark_reads_every_scenario_exactly_as_traced() {
             })
             .collect();
         let theirs = tshark(&path);
-        assert_eq!(
-            theirs.len(),
-            ours.len(),
-            "{}: packet count",
-            scenario.name()
-        );
+        assert_eq!(theirs.len(), ours.len(), "{}: packet count", scenario.name());
         for (n, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-            assert_eq!(
-                t,
-                o,
-                "{} packet {n}: tshark vs trace (fields {FIELDS:?})",
-                scenario.name()
-            );
+            assert_eq!(t, o, "{} packet {n}: tshark vs trace (fields {FIELDS:?})", scenario.name());
         }
     }
 }

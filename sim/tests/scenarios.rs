@@ -23,56 +23,22 @@ fn handshake_walks_the_rfc_states_with_three_segments() {
     let world = run(Scenario::Handshake);
     let trace = world.trace();
     assert_eq!(states(trace, CLIENT), [Closed, SynSent, Established]);
-    assert_eq!(
-        states(trace, SERVER),
-        [Closed, Listen, SynReceived, Established]
-    );
+    assert_eq!(states(trace, SERVER), [Closed, Listen, SynReceived, Established]);
 
     let segs = segments(trace);
     assert_eq!(segs.len(), 3, "{segs:#?}");
     let (syn, syn_ack, ack) = (segs[0].2, segs[1].2, segs[2].2);
-    assert_eq!(
-        (segs[0].1, segs[1].1, segs[2].1),
-        (Side::Client, Side::Server, Side::Client)
-    );
-    assert_eq!(
-        syn.flags,
-        Flags {
-            syn: true,
-            ..Flags::default()
-        }
-    );
-    assert_eq!(
-        syn_ack.flags,
-        Flags {
-            syn: true,
-            ack: true,
-            ..Flags::default()
-        }
-    );
-    assert_eq!(
-        ack.flags,
-        Flags {
-            ack: true,
-            ..Flags::default()
-        }
-    );
+    assert_eq!((segs[0].1, segs[1].1, segs[2].1), (Side::Client, Side::Server, Side::Client));
+    assert_eq!(syn.flags, Flags { syn: true, ..Flags::default() });
+    assert_eq!(syn_ack.flags, Flags { syn: true, ack: true, ..Flags::default() });
+    assert_eq!(ack.flags, Flags { ack: true, ..Flags::default() });
     // A SYN consumes one sequence number: each side acknowledges the other's ISN + 1.
     assert_eq!(syn_ack.ack, Some(syn.seq.wrapping_add(1)));
     assert_eq!(ack.ack, Some(syn_ack.seq.wrapping_add(1)));
-    assert_eq!(
-        (syn.rel_seq, syn_ack.rel_ack, ack.rel_seq, ack.rel_ack),
-        (0, Some(1), 1, Some(1))
-    );
+    assert_eq!((syn.rel_seq, syn_ack.rel_ack, ack.rel_seq, ack.rel_ack), (0, Some(1), 1, Some(1)));
     // Both SYNs announce the MSS that fits a 1500-byte MTU: 1500 - 20 (IP) - 20 (TCP).
-    assert_eq!(
-        (syn.mss, syn_ack.mss, ack.mss),
-        (Some(1460), Some(1460), None)
-    );
-    assert_eq!(
-        (syn.src_port, syn.dst_port),
-        (world.first_ephemeral_port(), 80)
-    );
+    assert_eq!((syn.mss, syn_ack.mss, ack.mss), (Some(1460), Some(1460), None));
+    assert_eq!((syn.src_port, syn.dst_port), (world.first_ephemeral_port(), 80));
     // Each segment leaves when the previous one arrives, one 10 ms delay apart.
     assert_eq!((segs[0].0, segs[1].0, segs[2].0), (0, 10 * MS, 20 * MS));
 }
@@ -83,33 +49,14 @@ fn graceful_close_takes_four_segments_and_time_wait_lasts_2msl() {
     let trace = world.trace();
     assert_eq!(
         states(trace, CLIENT),
-        [
-            Closed,
-            SynSent,
-            Established,
-            FinWait1,
-            FinWait2,
-            TimeWait,
-            Closed
-        ]
+        [Closed, SynSent, Established, FinWait1, FinWait2, TimeWait, Closed]
     );
     assert_eq!(
         states(trace, SERVER),
-        [
-            Closed,
-            Listen,
-            SynReceived,
-            Established,
-            CloseWait,
-            LastAck,
-            Closed
-        ]
+        [Closed, Listen, SynReceived, Established, CloseWait, LastAck, Closed]
     );
     let close: Vec<_> = segments(trace).into_iter().skip(3).collect();
-    let flags: Vec<_> = close
-        .iter()
-        .map(|(_, from, s, _)| (*from, s.flags.label()))
-        .collect();
+    let flags: Vec<_> = close.iter().map(|(_, from, s, _)| (*from, s.flags.label())).collect();
     assert_eq!(
         flags,
         [
@@ -132,17 +79,8 @@ fn graceful_close_takes_four_segments_and_time_wait_lasts_2msl() {
 fn simultaneous_close_passes_through_closing_on_both_sides() {
     let trace = run(Scenario::SimultaneousClose).into_trace();
     for socket in [CLIENT, SERVER] {
-        let tail: Vec<_> = states(&trace, socket)
-            .into_iter()
-            .rev()
-            .take(5)
-            .rev()
-            .collect();
-        assert_eq!(
-            tail,
-            [Established, FinWait1, Closing, TimeWait, Closed],
-            "{socket}"
-        );
+        let tail: Vec<_> = states(&trace, socket).into_iter().rev().take(5).rev().collect();
+        assert_eq!(tail, [Established, FinWait1, Closing, TimeWait, Closed], "{socket}");
     }
 }
 
@@ -152,46 +90,22 @@ fn a_closed_port_answers_rst_and_connect_fails() {
     let segs = segments(&trace);
     assert_eq!(segs.len(), 2);
     let (syn, rst) = (segs[0].2, segs[1].2);
-    assert_eq!(
-        (segs[1].1, rst.flags.label().as_str()),
-        (Side::Server, "RST, ACK")
-    );
-    assert_eq!(
-        rst.ack,
-        Some(syn.seq.wrapping_add(1)),
-        "the RST acknowledges the SYN it refuses"
-    );
+    assert_eq!((segs[1].1, rst.flags.label().as_str()), (Side::Server, "RST, ACK"));
+    assert_eq!(rst.ack, Some(syn.seq.wrapping_add(1)), "the RST acknowledges the SYN it refuses");
     assert_eq!(states(&trace, CLIENT), [Closed, SynSent, Closed]);
-    assert_eq!(
-        states(&trace, SERVER),
-        [Closed, Listen],
-        "the listener on port 80 is untouched"
-    );
+    assert_eq!(states(&trace, SERVER), [Closed, Listen], "the listener on port 80 is untouched");
 }
 
 #[test]
 fn a_lost_syn_is_retransmitted_with_the_same_isn_and_doubling_timeouts() {
     let trace = run(Scenario::LostSyn { drops: 3 }).into_trace();
-    let syns: Vec<_> = segments(&trace)
-        .into_iter()
-        .filter(|(_, _, s, _)| s.flags.syn && !s.flags.ack)
-        .collect();
+    let syns: Vec<_> =
+        segments(&trace).into_iter().filter(|(_, _, s, _)| s.flags.syn && !s.flags.ack).collect();
     assert_eq!(syns.len(), 4);
     let times: Vec<u64> = syns.iter().map(|(t, ..)| t / MS).collect();
-    assert_eq!(
-        times,
-        [0, 1000, 3000, 7000],
-        "RTO starts at 1 s and doubles (RFC 6298)"
-    );
-    assert!(
-        syns.iter().all(|(_, _, s, _)| s.seq == syns[0].2.seq),
-        "same ISN every time"
-    );
-    assert!(
-        syns[..3]
-            .iter()
-            .all(|(.., fate)| matches!(fate, Fate::DroppedByRule { rule: 0 }))
-    );
+    assert_eq!(times, [0, 1000, 3000, 7000], "RTO starts at 1 s and doubles (RFC 6298)");
+    assert!(syns.iter().all(|(_, _, s, _)| s.seq == syns[0].2.seq), "same ISN every time");
+    assert!(syns[..3].iter().all(|(.., fate)| matches!(fate, Fate::DroppedByRule { rule: 0 })));
     assert!(delivered(syns[3].3));
     assert_eq!(states(&trace, CLIENT), [Closed, SynSent, Established]);
 }
@@ -199,20 +113,12 @@ fn a_lost_syn_is_retransmitted_with_the_same_isn_and_doubling_timeouts() {
 #[test]
 fn lost_data_is_retransmitted_and_delivered_once() {
     let trace = run(Scenario::LostData).into_trace();
-    let data: Vec<_> = segments(&trace)
-        .into_iter()
-        .filter(|(_, _, s, _)| s.payload_len > 0)
-        .collect();
+    let data: Vec<_> =
+        segments(&trace).into_iter().filter(|(_, _, s, _)| s.payload_len > 0).collect();
     assert_eq!(data.len(), 2);
     assert!(matches!(data[0].3, Fate::DroppedByRule { .. }));
-    assert_eq!(
-        data[1].2.seq, data[0].2.seq,
-        "a retransmission repeats the same bytes"
-    );
-    assert!(
-        data[1].0 - data[0].0 >= 1000 * MS,
-        "after the retransmission timeout"
-    );
+    assert_eq!(data[1].2.seq, data[0].2.seq, "a retransmission repeats the same bytes");
+    assert!(data[1].0 - data[0].0 >= 1000 * MS, "after the retransmission timeout");
     assert_eq!(received(&trace, SERVER), b"hello, lossy world");
 }
 
@@ -238,55 +144,30 @@ fn after_a_half_close_data_still_flows_the_other_way() {
 
 #[test]
 fn with_the_backlog_full_smoltcp_refuses_the_extra_client() {
-    let trace = run(Scenario::BacklogFull {
-        backlog: 2,
-        clients: 3,
-    })
-    .into_trace();
+    let trace = run(Scenario::BacklogFull { backlog: 2, clients: 3 }).into_trace();
     for index in 0..2 {
         assert_eq!(
-            states(
-                &trace,
-                SocketId {
-                    side: Side::Client,
-                    index
-                }
-            )
-            .last(),
+            states(&trace, SocketId { side: Side::Client, index }).last(),
             Some(&Established)
         );
     }
     // Linux would silently drop this SYN (the client retries); smoltcp, with no free
     // listening socket, answers RST. The lesson text explains the difference.
-    let third = SocketId {
-        side: Side::Client,
-        index: 2,
-    };
+    let third = SocketId { side: Side::Client, index: 2 };
     assert_eq!(states(&trace, third), [Closed, SynSent, Closed]);
-    assert!(
-        segments(&trace)
-            .iter()
-            .any(|(_, from, s, _)| *from == Side::Server && s.flags.rst)
-    );
+    assert!(segments(&trace).iter().any(|(_, from, s, _)| *from == Side::Server && s.flags.rst));
 }
 
 #[test]
 fn a_syn_flood_fills_the_half_open_slots_until_they_time_out() {
-    let trace = run(Scenario::SynFlood {
-        backlog: 4,
-        syns: 8,
-    })
-    .into_trace();
+    let trace = run(Scenario::SynFlood { backlog: 4, syns: 8 }).into_trace();
     let syn_acks_into_the_void = segments(&trace)
         .iter()
         .filter(|(_, from, s, fate)| {
             *from == Side::Server && s.flags.syn && matches!(fate, Fate::NoSuchHost)
         })
         .count();
-    assert!(
-        syn_acks_into_the_void >= 4,
-        "each half-open slot answers a forged address"
-    );
+    assert!(syn_acks_into_the_void >= 4, "each half-open slot answers a forged address");
     // The real client is refused while the slots are full…
     let client = states(&trace, CLIENT);
     assert_eq!(client[..3], [Closed, SynSent, Closed]);
@@ -295,14 +176,8 @@ fn a_syn_flood_fills_the_half_open_slots_until_they_time_out() {
     // …and gets in once the half-open connections have been given up (3 s), and stays in.
     assert_eq!(client[3..], [SynSent, Established]);
     for index in 0..4 {
-        let listener = SocketId {
-            side: Side::Server,
-            index,
-        };
-        assert!(
-            entered(&trace, listener, SynReceived)[0] < refused_at,
-            "{listener} was half open"
-        );
+        let listener = SocketId { side: Side::Server, index };
+        assert!(entered(&trace, listener, SynReceived)[0] < refused_at, "{listener} was half open");
     }
 }
 
@@ -312,31 +187,19 @@ fn udp_loses_datagrams_without_retransmitting_and_keeps_boundaries() {
     let sent: Vec<_> = trace
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Packet {
-                from: Side::Client,
-                fate,
-                ..
-            } => Some(delivered(fate)),
+            EventKind::Packet { from: Side::Client, fate, .. } => Some(delivered(fate)),
             _ => None,
         })
         .collect();
-    assert_eq!(
-        sent.len(),
-        12,
-        "one packet per sendto, and no retransmission"
-    );
+    assert_eq!(sent.len(), 12, "one packet per sendto, and no retransmission");
     let lost = sent.iter().filter(|d| !**d).count();
-    assert!(
-        lost > 0 && lost < 12,
-        "the scenario's 25 % loss should lose some: lost {lost}"
-    );
+    assert!(lost > 0 && lost < 12, "the scenario's 25 % loss should lose some: lost {lost}");
     let received: Vec<_> = trace
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::App {
-                call: AppCall::UdpRecv { data, .. },
-                ..
-            } => Some(String::from_utf8(data.clone()).unwrap()),
+            EventKind::App { call: AppCall::UdpRecv { data, .. }, .. } => {
+                Some(String::from_utf8(data.clone()).unwrap())
+            }
             _ => None,
         })
         .collect();
@@ -350,10 +213,7 @@ fn udp_loses_datagrams_without_retransmitting_and_keeps_boundaries() {
 #[test]
 fn nagle_makes_small_writes_stick_together_on_the_wire() {
     let data_segments = |nagle| {
-        let params = StickyParams {
-            nagle,
-            ..StickyParams::default()
-        };
+        let params = StickyParams { nagle, ..StickyParams::default() };
         let trace = run(Scenario::Sticky(params.clone())).into_trace();
         let map = StreamMap::from_trace(&params, &trace);
         assert_eq!(received(&trace, SERVER), b"hellohow are you?bye");
@@ -370,10 +230,7 @@ fn every_byte_maps_to_its_message_segment_and_recv() {
         messages: ["alpha", "bravo", "charlie", "delta"]
             .iter()
             .enumerate()
-            .map(|(i, t)| TimedMessage {
-                at_ms: 100 + 30 * i as u64,
-                text: t.to_string(),
-            })
+            .map(|(i, t)| TimedMessage { at_ms: 100 + 30 * i as u64, text: t.to_string() })
             .collect(),
         nagle: false,
         recv_bufsize: 7,
@@ -382,19 +239,13 @@ fn every_byte_maps_to_its_message_segment_and_recv() {
     };
     let trace = run(Scenario::Sticky(params.clone())).into_trace();
     let map = StreamMap::from_trace(&params, &trace);
-    let stream: Vec<u8> = params
-        .messages
-        .iter()
-        .flat_map(|m| m.text.bytes())
-        .collect();
+    let stream: Vec<u8> = params.messages.iter().flat_map(|m| m.text.bytes()).collect();
     // The recvs tile the stream exactly, and each returned exactly those bytes of it.
     let mut next = 0;
     for recv in &map.recvs {
         assert_eq!(recv.start, next);
-        let EventKind::App {
-            call: AppCall::Recv { data, bufsize, .. },
-            ..
-        } = &trace[recv.event].kind
+        let EventKind::App { call: AppCall::Recv { data, bufsize, .. }, .. } =
+            &trace[recv.event].kind
         else {
             panic!("span points at a recv")
         };
@@ -405,21 +256,12 @@ fn every_byte_maps_to_its_message_segment_and_recv() {
     assert_eq!(next, stream.len() as u64);
     // Every byte was carried by some segment whose payload is exactly those stream bytes.
     for segment in &map.segments {
-        let EventKind::Packet { bytes, .. } = &trace[segment.event].kind else {
-            panic!()
-        };
+        let EventKind::Packet { bytes, .. } = &trace[segment.event].kind else { panic!() };
         let payload = &bytes[bytes.len() - (segment.end - segment.start) as usize..];
-        assert_eq!(
-            payload,
-            &stream[segment.start as usize..segment.end as usize]
-        );
+        assert_eq!(payload, &stream[segment.start as usize..segment.end as usize]);
     }
     // recv(7) over 5- and 7-byte messages cannot keep their boundaries: some recv mixes two.
-    assert!(
-        map.messages_per_recv().iter().any(|m| m.len() > 1),
-        "{:?}",
-        map.messages_per_recv()
-    );
+    assert!(map.messages_per_recv().iter().any(|m| m.len() > 1), "{:?}", map.messages_per_recv());
 }
 
 #[test]
@@ -429,57 +271,24 @@ fn tcp_delivers_every_byte_in_order_over_a_bad_link() {
         duplicate: 0.05,
         reorder: 0.1,
         jitter_ms: 5,
-        drop: vec![DropRule {
-            from: Some(Side::Server),
-            what: Match::PureAck,
-            nth: 3,
-            count: 2,
-        }],
+        drop: vec![DropRule { from: Some(Side::Server), what: Match::PureAck, nth: 3, count: 2 }],
         ..LinkConfig::default()
     };
-    let config = WorldConfig {
-        seed: 9,
-        link,
-        ..WorldConfig::default()
-    };
+    let config = WorldConfig { seed: 9, link, ..WorldConfig::default() };
     let trace = run_with(Scenario::Transfer { bytes: 50_000 }, config).into_trace();
     let expected: Vec<u8> = (0..50_000).map(|i| (i % 251) as u8).collect();
-    assert!(
-        received(&trace, SERVER) == expected,
-        "bytes lost, duplicated or reordered"
-    );
-    let fates: Vec<_> = segments(&trace)
-        .into_iter()
-        .map(|(.., fate)| fate.clone())
-        .collect();
+    assert!(received(&trace, SERVER) == expected, "bytes lost, duplicated or reordered");
+    let fates: Vec<_> = segments(&trace).into_iter().map(|(.., fate)| fate.clone()).collect();
     assert!(fates.iter().any(|f| matches!(f, Fate::Lost)));
-    assert!(fates.iter().any(|f| matches!(
-        f,
-        Fate::Delivered {
-            duplicate_at_us: Some(_),
-            ..
-        }
-    )));
-    assert!(
-        fates
-            .iter()
-            .any(|f| matches!(f, Fate::DroppedByRule { .. }))
-    );
+    assert!(fates.iter().any(|f| matches!(f, Fate::Delivered { duplicate_at_us: Some(_), .. })));
+    assert!(fates.iter().any(|f| matches!(f, Fate::DroppedByRule { .. })));
     assert_eq!(states(&trace, CLIENT).last(), Some(&Closed));
 }
 
 #[test]
 fn transfer_respects_mss_window_and_bandwidth() {
-    let link = LinkConfig {
-        mtu: 576,
-        kbit_per_s: 1000,
-        ..LinkConfig::default()
-    };
-    let config = WorldConfig {
-        link,
-        rx_buffer: 4096,
-        ..WorldConfig::default()
-    };
+    let link = LinkConfig { mtu: 576, kbit_per_s: 1000, ..LinkConfig::default() };
+    let config = WorldConfig { link, rx_buffer: 4096, ..WorldConfig::default() };
     let trace = run_with(Scenario::Transfer { bytes: 64 * 1024 }, config).into_trace();
     let segs = segments(&trace);
     assert_eq!(segs[0].2.mss, Some(536), "576 - 20 - 20");
@@ -490,12 +299,8 @@ fn transfer_respects_mss_window_and_bandwidth() {
             .all(|(_, _, s, _)| s.window <= 4096)
     );
     // 64 KiB at 1000 kbit/s needs at least 524 ms on the wire, however the stack paces it.
-    let last_data = segs
-        .iter()
-        .filter(|(_, _, s, _)| s.payload_len > 0)
-        .map(|(t, ..)| *t)
-        .max()
-        .unwrap();
+    let last_data =
+        segs.iter().filter(|(_, _, s, _)| s.payload_len > 0).map(|(t, ..)| *t).max().unwrap();
     assert!(last_data >= 524 * MS, "{last_data} µs");
     assert_eq!(received(&trace, SERVER).len(), 64 * 1024);
 }
@@ -519,11 +324,7 @@ fn step_and_advance_move_virtual_time_as_asked() {
 fn scenarios_are_data() {
     for scenario in Scenario::catalogue() {
         let json = serde_json::to_string(&scenario).unwrap();
-        assert_eq!(
-            serde_json::from_str::<Scenario>(&json).unwrap(),
-            scenario,
-            "{json}"
-        );
+        assert_eq!(serde_json::from_str::<Scenario>(&json).unwrap(), scenario, "{json}");
         assert!(json.contains(scenario.name()), "{json}");
     }
     let parsed: Scenario = serde_json::from_str(r#"{"scenario": "lost_syn", "drops": 1}"#).unwrap();
@@ -537,31 +338,18 @@ fn same_seed_same_traces_on_every_target() {
         let trace = |seed| {
             let config = WorldConfig {
                 seed,
-                link: LinkConfig {
-                    jitter_ms: 3,
-                    ..LinkConfig::default()
-                },
+                link: LinkConfig { jitter_ms: 3, ..LinkConfig::default() },
                 ..WorldConfig::default()
             };
             serde_json::to_vec(run_with(scenario.clone(), config).trace()).unwrap()
         };
         let first = trace(42);
         assert_eq!(first, trace(42), "{}", scenario.name());
-        assert_ne!(
-            first,
-            trace(43),
-            "{}: the seed must matter",
-            scenario.name()
-        );
+        assert_ne!(first, trace(43), "{}: the seed must matter", scenario.name());
         all.extend(first);
     }
     // This constant is checked natively and in wasm: equal hashes mean byte-identical traces.
-    assert_eq!(
-        fnv1a(&all),
-        ALL_SCENARIOS_SEED_42,
-        "{} trace bytes",
-        all.len()
-    );
+    assert_eq!(fnv1a(&all), ALL_SCENARIOS_SEED_42, "{} trace bytes", all.len());
 }
 
-const ALL_SCENARIOS_SEED_42: u64 = 8118360244231116465;
+const ALL_SCENARIOS_SEED_42: u64 = 4197729129307388649;

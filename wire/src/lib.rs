@@ -92,10 +92,7 @@ impl Payload {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMsg {
     /// Open a session to one of the relay's endpoints.
-    Open {
-        session: SessionId,
-        endpoint: Endpoint,
-    },
+    Open { session: SessionId, endpoint: Endpoint },
     /// Write these bytes to the session's socket (one `write_all`).
     Send { session: SessionId, data: Payload },
     /// Close the session's socket.
@@ -107,41 +104,21 @@ pub enum ClientMsg {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ServerMsg {
     /// First message on every WebSocket: what this relay offers.
-    Hello {
-        protocol: String,
-        endpoints: Vec<Endpoint>,
-    },
+    Hello { protocol: String, endpoints: Vec<Endpoint> },
     /// The session's socket is connected; `connect_us` is how long `connect()` took.
-    Opened {
-        session: SessionId,
-        endpoint: Endpoint,
-        connect_us: u64,
-    },
+    Opened { session: SessionId, endpoint: Endpoint, connect_us: u64 },
     /// A `write_all` of `len` bytes finished, `at_us` after the session opened.
-    Wrote {
-        session: SessionId,
-        len: usize,
-        at_us: u64,
-    },
+    Wrote { session: SessionId, len: usize, at_us: u64 },
     /// One `read()` returned these bytes, `at_us` after the session opened. One message per
     /// read, never merged or split: the boundaries are the kernel's.
-    Read {
-        session: SessionId,
-        len: usize,
-        at_us: u64,
-        data: Payload,
-    },
+    Read { session: SessionId, len: usize, at_us: u64, data: Payload },
     /// `read()` returned 0: the peer sent FIN and will send no more.
     PeerClosed { session: SessionId, at_us: u64 },
     /// The session is over and its id may be reused.
     Closed { session: SessionId },
     /// Something went wrong. `session` is set when one session is affected; the WebSocket
     /// stays open either way.
-    Error {
-        session: Option<SessionId>,
-        code: ErrorCode,
-        message: String,
-    },
+    Error { session: Option<SessionId>, code: ErrorCode, message: String },
 }
 
 /// Stable, machine-readable error codes. The accompanying message is for humans.
@@ -187,9 +164,7 @@ mod base64_bytes {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(serde::de::Error::custom)
+        base64::engine::general_purpose::STANDARD.decode(text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -200,18 +175,12 @@ mod tests {
 
     #[test]
     fn client_messages_have_the_documented_json_shape() {
-        let open = ClientMsg::Open {
-            session: 1,
-            endpoint: Endpoint::TcpEcho,
-        };
+        let open = ClientMsg::Open { session: 1, endpoint: Endpoint::TcpEcho };
         assert_eq!(
             serde_json::to_value(&open).unwrap(),
             json!({"type": "open", "session": 1, "endpoint": "tcp-echo"})
         );
-        let send = ClientMsg::Send {
-            session: 1,
-            data: Payload::Text("hi".into()),
-        };
+        let send = ClientMsg::Send { session: 1, data: Payload::Text("hi".into()) };
         assert_eq!(
             serde_json::to_value(&send).unwrap(),
             json!({"type": "send", "session": 1, "data": {"text": "hi"}})
@@ -235,14 +204,8 @@ mod tests {
     #[test]
     fn a_utf8_character_split_by_a_read_falls_back_to_base64() {
         let snowman = "☃".as_bytes();
-        assert!(matches!(
-            Payload::from_bytes(snowman[..2].to_vec()),
-            Payload::Base64(_)
-        ));
-        assert_eq!(
-            Payload::from_bytes(snowman.to_vec()),
-            Payload::Text("☃".into())
-        );
+        assert!(matches!(Payload::from_bytes(snowman[..2].to_vec()), Payload::Base64(_)));
+        assert_eq!(Payload::from_bytes(snowman.to_vec()), Payload::Text("☃".into()));
     }
 
     #[test]
@@ -254,10 +217,7 @@ mod tests {
             json!({"type": "connect", "session": 1}),
             json!({"type": "send", "session": 1, "data": {"base64": "not base64!"}}),
         ] {
-            assert!(
-                serde_json::from_value::<ClientMsg>(bad.clone()).is_err(),
-                "accepted {bad}"
-            );
+            assert!(serde_json::from_value::<ClientMsg>(bad.clone()).is_err(), "accepted {bad}");
         }
     }
 

@@ -6,9 +6,6 @@ use framing::Scheme;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let scheme = Scheme::Delimiter {
-        delimiter: b"\r\n".to_vec(),
-        max_len: 64,
-    };
+    let scheme = Scheme::Delimiter { delimiter: b"\r\n".to_vec(), max_len: 64 };
     framing_fuzz::check(&scheme, data);
 });

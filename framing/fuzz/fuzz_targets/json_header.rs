@@ -7,9 +7,6 @@ use framing::Scheme;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let scheme = Scheme::JsonHeader {
-        max_header: 256,
-        max_body: 64,
-    };
+    let scheme = Scheme::JsonHeader { max_header: 256, max_body: 64 };
     framing_fuzz::check(&scheme, data);
 });

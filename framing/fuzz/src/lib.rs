@@ -12,10 +12,7 @@ pub fn check(scheme: &Scheme, data: &[u8]) {
     };
     let whole = decode(scheme, [stream]);
     let chunked = decode(scheme, chunks(seed, stream));
-    assert_eq!(
-        whole, chunked,
-        "the result depended on how the stream was split"
-    );
+    assert_eq!(whole, chunked, "the result depended on how the stream was split");
 }
 
 /// `stream` in pieces whose sizes follow a little generator seeded by `seed`.
@@ -45,19 +42,12 @@ fn decode<'a>(
             match decoder.next_frame() {
                 Ok(Some(frame)) => {
                     let expected_start = frames.last().map_or(0, |last| last.span.end());
-                    assert_eq!(
-                        frame.span.start, expected_start,
-                        "frames must tile the stream"
-                    );
+                    assert_eq!(frame.span.start, expected_start, "frames must tile the stream");
                     frames.push(frame);
                 }
                 Ok(None) => break,
                 Err(error) => {
-                    assert_eq!(
-                        decoder.next_frame(),
-                        Err(error.clone()),
-                        "errors must stick"
-                    );
+                    assert_eq!(decoder.next_frame(), Err(error.clone()), "errors must stick");
                     return (frames, Some(error));
                 }
             }

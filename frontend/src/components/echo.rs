@@ -57,9 +57,7 @@ impl Reducible for State {
             Incoming::Msg(ServerMsg::Wrote { len, at_us, .. }) => {
                 log("wrote", format!("{} write({len} bytes)", ms(at_us)))
             }
-            Incoming::Msg(ServerMsg::Read {
-                len, at_us, data, ..
-            }) => log(
+            Incoming::Msg(ServerMsg::Read { len, at_us, data, .. }) => log(
                 "read",
                 format!(
                     "{} read() → {len} bytes: {}",
@@ -89,10 +87,7 @@ fn ms(us: u64) -> String {
 #[function_component]
 pub fn Echo(Props { lang }: &Props) -> Html {
     let t = i18n::text(*lang);
-    let state = use_reducer(|| State {
-        status: Status::Connecting,
-        log: Vec::new(),
-    });
+    let state = use_reducer(|| State { status: Status::Connecting, log: Vec::new() });
     let client: Rc<RefCell<Option<RelayClient>>> = use_mut_ref(|| None);
     let generation = use_state(|| 0u32);
     let input = use_node_ref();
@@ -106,10 +101,7 @@ pub fn Echo(Props { lang }: &Props) -> Html {
                 if let Incoming::Msg(ServerMsg::Hello { .. }) = incoming
                     && let Some(c) = open_session.borrow().as_ref()
                 {
-                    c.send(ClientMsg::Open {
-                        session: SESSION,
-                        endpoint: Endpoint::TcpEcho,
-                    });
+                    c.send(ClientMsg::Open { session: SESSION, endpoint: Endpoint::TcpEcho });
                 }
                 state.dispatch(incoming);
             });
@@ -133,10 +125,7 @@ pub fn Echo(Props { lang }: &Props) -> Html {
                 return;
             }
             if let Some(c) = client.borrow().as_ref() {
-                c.send(ClientMsg::Send {
-                    session: SESSION,
-                    data: Payload::Text(text),
-                });
+                c.send(ClientMsg::Send { session: SESSION, data: Payload::Text(text) });
                 field.set_value("");
             }
         })
@@ -150,11 +139,7 @@ pub fn Echo(Props { lang }: &Props) -> Html {
         Status::Connecting => ("connecting", t.connecting.to_string()),
         Status::Connected { connect_us } => (
             "connected",
-            format!(
-                "{} · connect() {:.3} ms",
-                t.connected,
-                *connect_us as f64 / 1000.0
-            ),
+            format!("{} · connect() {:.3} ms", t.connected, *connect_us as f64 / 1000.0),
         ),
         Status::Disconnected(reason) => ("disconnected", format!("{}: {reason}", t.disconnected)),
     };

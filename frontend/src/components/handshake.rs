@@ -22,10 +22,7 @@ pub struct Props {
 const SEED: u64 = 42;
 
 fn start() -> World {
-    Scenario::Handshake.start(WorldConfig {
-        seed: SEED,
-        ..WorldConfig::default()
-    })
+    Scenario::Handshake.start(WorldConfig { seed: SEED, ..WorldConfig::default() })
 }
 
 #[function_component]
@@ -130,11 +127,9 @@ fn row(event: &Event, relative: bool) -> Html {
                 </tr>
             };
         }
-        EventKind::State { socket, from, to } => (
-            socket.side,
-            "state",
-            format!("{} → {}", from.name(), to.name()),
-        ),
+        EventKind::State { socket, from, to } => {
+            (socket.side, "state", format!("{} → {}", from.name(), to.name()))
+        }
         EventKind::App { socket, call } => (socket.side, "app", call.to_string()),
     };
     let cell = html! { <td class={class}>{ text }</td> };
@@ -164,9 +159,7 @@ mod tests {
     }
 
     fn find(root: &Element, selector: &str) -> Element {
-        root.query_selector(selector)
-            .unwrap()
-            .unwrap_or_else(|| panic!("no {selector}"))
+        root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
     }
 
     #[wasm_bindgen_test]
@@ -179,23 +172,15 @@ mod tests {
         settle().await;
 
         let state = |side: &str| {
-            find(&root, &format!("[data-testid=state-{side}]"))
-                .text_content()
-                .unwrap()
+            find(&root, &format!("[data-testid=state-{side}]")).text_content().unwrap()
         };
         // Nothing has happened yet: both sockets are CLOSED until the first step, in which the
         // server calls listen() and the client connect() (sending its SYN).
-        assert_eq!(
-            (state("client"), state("server")),
-            ("CLOSED".into(), "CLOSED".into())
-        );
+        assert_eq!((state("client"), state("server")), ("CLOSED".into(), "CLOSED".into()));
         let step: HtmlElement = find(&root, "[data-testid=step]").dyn_into().unwrap();
         step.click();
         settle().await;
-        assert_eq!(
-            (state("client"), state("server")),
-            ("SYN-SENT".into(), "LISTEN".into())
-        );
+        assert_eq!((state("client"), state("server")), ("SYN-SENT".into(), "LISTEN".into()));
         let mut clicks = 1;
         while state("client") != "ESTABLISHED" || state("server") != "ESTABLISHED" {
             assert!(clicks < 10, "not established after 10 steps");
@@ -203,10 +188,7 @@ mod tests {
             settle().await;
             clicks += 1;
         }
-        assert_eq!(
-            root.query_selector_all(".trace .packet").unwrap().length(),
-            3
-        );
+        assert_eq!(root.query_selector_all(".trace .packet").unwrap().length(), 3);
         // Chinese interface text comes from i18n, the states keep their RFC names.
         assert!(root.text_content().unwrap().contains("单步"));
     }

@@ -22,10 +22,7 @@ pub fn ChapterPage(Props { lang, slug }: &Props) -> Html {
     };
     let t = i18n::text(*lang);
     let all: Vec<_> = content::chapters(*lang).collect();
-    let index = all
-        .iter()
-        .position(|c| c.slug == chapter.slug)
-        .unwrap_or_default();
+    let index = all.iter().position(|c| c.slug == chapter.slug).unwrap_or_default();
     let neighbour = |c: Option<&&content::Chapter>, label: &'static str, class: &'static str| {
         c.map(|c| html! {
             <Link<Route> to={Route::chapter(*lang, c.slug)} classes={class}>{ label }{ ": " }{ c.title }</Link<Route>>

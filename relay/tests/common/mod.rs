@@ -39,12 +39,7 @@ pub async fn start() -> TestRelay {
     let addrs = relay.addrs();
     let shutdown = CancellationToken::new();
     let serving = tokio::spawn(relay.serve(shutdown.clone()));
-    TestRelay {
-        addrs,
-        shutdown,
-        serving,
-        _site: site,
-    }
+    TestRelay { addrs, shutdown, serving, _site: site }
 }
 
 impl TestRelay {
@@ -61,10 +56,7 @@ impl TestRelay {
 
     /// A WebSocket speaking our protocol, past the relay's `hello`.
     pub async fn ws(&self) -> Ws {
-        let mut ws = self
-            .ws_with_protocol(Some(wire::SUBPROTOCOL))
-            .await
-            .unwrap();
+        let mut ws = self.ws_with_protocol(Some(wire::SUBPROTOCOL)).await.unwrap();
         assert!(matches!(recv(&mut ws).await, ServerMsg::Hello { .. }));
         ws
     }
@@ -76,21 +68,16 @@ impl TestRelay {
         let mut request =
             format!("ws://{}{}", self.addrs.site, wire::WS_PATH).into_client_request()?;
         if let Some(protocol) = protocol {
-            request.headers_mut().insert(
-                "sec-websocket-protocol",
-                HeaderValue::from_str(protocol).unwrap(),
-            );
+            request
+                .headers_mut()
+                .insert("sec-websocket-protocol", HeaderValue::from_str(protocol).unwrap());
         }
-        tokio_tungstenite::connect_async(request)
-            .await
-            .map(|(ws, _)| ws)
+        tokio_tungstenite::connect_async(request).await.map(|(ws, _)| ws)
     }
 }
 
 pub async fn send(ws: &mut Ws, msg: &ClientMsg) {
-    ws.send(Message::text(serde_json::to_string(msg).unwrap()))
-        .await
-        .unwrap();
+    ws.send(Message::text(serde_json::to_string(msg).unwrap())).await.unwrap();
 }
 
 /// The next frame, which must be a protocol message, within five seconds.

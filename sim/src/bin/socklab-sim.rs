@@ -114,16 +114,9 @@ enum Named {
 }
 
 fn parse_message(text: &str) -> Result<TimedMessage, String> {
-    let (at, text) = text
-        .split_once(':')
-        .ok_or("expected AT_MS:TEXT, e.g. 100:hello")?;
-    let at_ms = at
-        .parse()
-        .map_err(|e| format!("{at:?} is not a time in ms: {e}"))?;
-    Ok(TimedMessage {
-        at_ms,
-        text: text.to_string(),
-    })
+    let (at, text) = text.split_once(':').ok_or("expected AT_MS:TEXT, e.g. 100:hello")?;
+    let at_ms = at.parse().map_err(|e| format!("{at:?} is not a time in ms: {e}"))?;
+    Ok(TimedMessage { at_ms, text: text.to_string() })
 }
 
 impl Named {
@@ -140,19 +133,9 @@ impl Named {
             Named::BacklogFull { backlog, clients } => Scenario::BacklogFull { backlog, clients },
             Named::SynFlood { backlog, syns } => Scenario::SynFlood { backlog, syns },
             Named::Udp { datagrams } => Scenario::Udp { datagrams },
-            Named::Sticky {
-                messages,
-                nagle,
-                recv_bufsize,
-                read_interval_ms,
-                read_start_ms,
-            } => {
+            Named::Sticky { messages, nagle, recv_bufsize, read_interval_ms, read_start_ms } => {
                 let defaults = StickyParams::default();
-                let messages = if messages.is_empty() {
-                    defaults.messages
-                } else {
-                    messages
-                };
+                let messages = if messages.is_empty() { defaults.messages } else { messages };
                 Scenario::Sticky(StickyParams {
                     messages,
                     nagle,
@@ -166,10 +149,7 @@ impl Named {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let Cli {
-        scenario,
-        common: c,
-    } = Cli::parse();
+    let Cli { scenario, common: c } = Cli::parse();
     let link = LinkConfig {
         delay_ms: c.delay_ms,
         jitter_ms: c.jitter_ms,
@@ -180,12 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kbit_per_s: c.kbit_per_s,
         drop: Vec::new(),
     };
-    let config = WorldConfig {
-        seed: c.seed,
-        link,
-        tx_buffer: c.tx_buffer,
-        rx_buffer: c.rx_buffer,
-    };
+    let config = WorldConfig { seed: c.seed, link, tx_buffer: c.tx_buffer, rx_buffer: c.rx_buffer };
     let mut world = scenario.into_scenario().start(config);
     let finished = world.run(c.max_events);
     let trace = world.into_trace();

@@ -42,9 +42,9 @@ pub fn segments(trace: &[Event]) -> Vec<(u64, Side, &Segment, &Fate)> {
     trace
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Packet {
-                from, packet, fate, ..
-            } => Some((e.at_us, *from, packet.tcp()?, fate)),
+            EventKind::Packet { from, packet, fate, .. } => {
+                Some((e.at_us, *from, packet.tcp()?, fate))
+            }
             _ => None,
         })
         .collect()
@@ -55,10 +55,9 @@ pub fn received(trace: &[Event], socket: SocketId) -> Vec<u8> {
     trace
         .iter()
         .flat_map(|e| match &e.kind {
-            EventKind::App {
-                socket: s,
-                call: AppCall::Recv { data, .. },
-            } if *s == socket => data.clone(),
+            EventKind::App { socket: s, call: AppCall::Recv { data, .. } } if *s == socket => {
+                data.clone()
+            }
             _ => Vec::new(),
         })
         .collect()
@@ -70,7 +69,7 @@ pub fn delivered(fate: &Fate) -> bool {
 
 /// FNV-1a: a hash simple enough to be obviously the same on every target.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
-    })
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
