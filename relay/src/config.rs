@@ -37,6 +37,34 @@ pub struct Limits {
     /// Most sessions one WebSocket may have open at once.
     #[arg(long, env = "SOCKLAB_MAX_SESSIONS", default_value_t = 8)]
     pub max_sessions: usize,
+
+    /// Most WebSockets one client IP address may have open at once.
+    #[arg(long, env = "SOCKLAB_MAX_WS_PER_IP", default_value_t = 16)]
+    pub max_ws_per_ip: usize,
+
+    /// Close a WebSocket after this many seconds without a message from the page.
+    #[arg(long, env = "SOCKLAB_WS_IDLE_SECS", default_value_t = 300)]
+    pub ws_idle_secs: u64,
+
+    /// Bytes one session may send in its lifetime.
+    #[arg(long, env = "SOCKLAB_SESSION_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub session_bytes: u64,
+
+    /// Close a raw TCP echo connection (e.g. a learner's script) idle for this many seconds.
+    #[arg(long, env = "SOCKLAB_TCP_IDLE_SECS", default_value_t = 300)]
+    pub tcp_idle_secs: u64,
+
+    /// Web origins, besides the relay's own, whose pages may open WebSockets
+    /// (e.g. https://course.example.org). Repeatable.
+    #[arg(long = "allow-origin", env = "SOCKLAB_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub allow_origins: Vec<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        use clap::Parser as _;
+        Config::parse_from(["socklab-relay"]).limits
+    }
 }
 
 impl Config {
@@ -48,7 +76,7 @@ impl Config {
             tcp_echo: any,
             udp_echo: any,
             site_dir: site_dir.into(),
-            limits: Limits { max_message: 64 * 1024, max_sessions: 8 },
+            limits: Limits::default(),
         }
     }
 }

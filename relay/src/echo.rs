@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt as _;
+use std::io::ErrorKind;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio_util::sync::CancellationToken;
 
@@ -13,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 /// dropped here rather than echoed partially.
 pub const MAX_DATAGRAM: usize = 2048;
 
-pub async fn serve_tcp(listener: TcpListener, shutdown: CancellationToken) {
+pub async fn serve_tcp(listener: TcpListener, idle: Duration, shutdown: CancellationToken) {
     loop {
         let accepted = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -22,7 +24,7 @@ pub async fn serve_tcp(listener: TcpListener, shutdown: CancellationToken) {
         match accepted {
             Ok((stream, peer)) => {
                 tracing::debug!(%peer, "tcp-echo: accepted");
-                tokio::spawn(echo_stream(stream, shutdown.clone()));
+                tokio::spawn(echo_stream(stream, idle, shutdown.clone()));
             }
             // Typically EMFILE: out of file descriptors. Back off instead of spinning.
             Err(err) => {
@@ -33,21 +35,35 @@ pub async fn serve_tcp(listener: TcpListener, shutdown: CancellationToken) {
     }
 }
 
-async fn echo_stream(mut stream: TcpStream, shutdown: CancellationToken) {
+async fn echo_stream(mut stream: TcpStream, idle: Duration, shutdown: CancellationToken) {
     let (mut reader, mut writer) = stream.split();
-    // `copy` moves bytes through one fixed 8 KiB buffer: a client that sends but never reads
-    // fills the kernel's buffers and is then simply not read from — memory stays bounded.
-    let copied = tokio::select! {
-        _ = shutdown.cancelled() => return,
-        copied = tokio::io::copy(&mut reader, &mut writer) => copied,
+    // One fixed buffer: a client that sends but never reads fills the kernel's buffers, our
+    // write blocks, we stop reading — memory stays bounded, and the idle timer ends it.
+    let mut buf = [0u8; 8192];
+    let echo = async {
+        loop {
+            let len = match tokio::time::timeout(idle, reader.read(&mut buf)).await {
+                Err(_) => return Err(std::io::Error::new(ErrorKind::TimedOut, "idle")),
+                Ok(Ok(0)) => return Ok(()),
+                Ok(Ok(len)) => len,
+                Ok(Err(err)) => return Err(err),
+            };
+            match tokio::time::timeout(idle, writer.write_all(&buf[..len])).await {
+                Err(_) => return Err(std::io::Error::new(ErrorKind::TimedOut, "not reading")),
+                Ok(result) => result?,
+            }
+        }
     };
-    match copied {
+    let echoed = tokio::select! {
+        _ = shutdown.cancelled() => return,
+        echoed = echo => echoed,
+    };
+    match echoed {
         // The client sent FIN; everything has been echoed. Close our side too.
-        Ok(bytes) => {
-            tracing::debug!(bytes, "tcp-echo: client closed");
+        Ok(()) => {
             let _ = writer.shutdown().await;
         }
-        Err(err) => tracing::debug!(%err, "tcp-echo: connection ended with an error"),
+        Err(err) => tracing::debug!(%err, "tcp-echo: connection ended"),
     }
 }
 

@@ -18,7 +18,9 @@
 //! - [`site`]: the static site, `/healthz`, caching and compression.
 //! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
 //! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
-//! - [`session`]: one relayed TCP connection, its reader and its writer.
+//! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
+//! - [`limits`]: per-client-address accounting for the WebSocket limit.
+//! - [`metrics`]: `/metrics` in Prometheus' text format.
 //!
 //! Shutdown is cooperative: every task watches one [`CancellationToken`]; on Ctrl-C/SIGTERM it
 //! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
@@ -26,6 +28,8 @@
 
 pub mod config;
 pub mod echo;
+pub mod limits;
+pub mod metrics;
 pub mod session;
 pub mod site;
 pub mod ws;
@@ -44,9 +48,12 @@ pub use config::Config;
 /// What every request handler may need, shared read-only.
 #[derive(Debug)]
 pub struct AppState {
-    /// Where the `tcp-echo` endpoint listens: the only address sessions ever connect to.
+    /// Where the endpoints listen: the only addresses sessions ever connect to.
     pub tcp_echo: SocketAddr,
+    pub udp_echo: SocketAddr,
     pub limits: config::Limits,
+    pub per_ip: limits::PerIp,
+    pub metrics: Arc<metrics::Metrics>,
     pub shutdown: CancellationToken,
     /// WebSocket tasks, so shutdown can wait for their close frames to go out.
     pub tasks: TaskTracker,
@@ -93,13 +100,18 @@ impl Relay {
     pub async fn serve(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let addrs = self.addrs();
         let tasks = TaskTracker::new();
+        let limits = &self.config.limits;
         let state = Arc::new(AppState {
             tcp_echo: addrs.tcp_echo,
-            limits: self.config.limits.clone(),
+            udp_echo: addrs.udp_echo,
+            per_ip: limits::PerIp::new(limits.max_ws_per_ip),
+            metrics: Arc::default(),
+            limits: limits.clone(),
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
         });
-        tasks.spawn(echo::serve_tcp(self.tcp_echo, shutdown.clone()));
+        let tcp_idle = Duration::from_secs(limits.tcp_idle_secs);
+        tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, shutdown.clone()));
         tasks.spawn(echo::serve_udp(self.udp_echo, shutdown.clone()));
 
         let app = site::router(&self.config.site_dir, state);

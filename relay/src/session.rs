@@ -1,40 +1,76 @@
-//! One relayed TCP connection: the page's end of a real socket.
+//! One relayed connection: the page's end of a real socket.
 //!
-//! A session is two tasks around one `TcpStream`:
+//! A **TCP session** is two tasks around one `TcpStream`:
 //! - the **reader** calls `read()` in a loop and reports every return as one
 //!   [`ServerMsg::Read`] — never merged with the next, never split — so the page sees the
 //!   real chunk boundaries the kernel produced;
-//! - the **writer** takes the page's `send`s in order and `write_all`s each.
+//! - the **writer** takes the page's commands in order: writes, batches of writes,
+//!   `TCP_NODELAY`, `shutdown(SHUT_WR)`.
 //!
 //! They must be separate. With one task that writes and then reads, a large write to an echo
 //! server deadlocks: the echo server stops reading because its replies are not being read,
 //! so our write never finishes and we never get to read. (The same trap awaits a Python
 //! client that `sendall`s a megabyte before its first `recv` — a lesson of its own.)
+//!
+//! A **UDP session** is a connected UDP socket: each `send` is one datagram, each datagram
+//! that comes back is one [`ServerMsg::Datagram`].
 
+use std::io::ErrorKind;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Message;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use wire::{Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
+use crate::echo::MAX_DATAGRAM;
+use crate::metrics::Metrics;
 use crate::ws::frame;
 
 /// Size of one `read()` buffer: the most bytes a single Read report can carry.
 pub const READ_CHUNK: usize = 16 * 1024;
-/// Writes queued for one session before the page's messages wait.
-const WRITE_QUEUE: usize = 16;
+/// Commands queued for one session before the page's messages wait.
+const COMMAND_QUEUE: usize = 16;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the page asks a TCP session's writer to do, in order.
+#[derive(Debug)]
+pub enum Command {
+    Write(Vec<u8>),
+    /// Several writes back to back, with no waiting in between.
+    Batch(Vec<Vec<u8>>),
+    NoDelay(bool),
+    Shutdown,
+}
 
 #[derive(Debug)]
 pub struct Session {
-    writes: mpsc::Sender<Vec<u8>>,
-    reader: JoinHandle<()>,
-    writer: JoinHandle<()>,
+    kind: Kind,
+    /// Bytes the page may still send through this session.
+    budget: u64,
+    tasks: Vec<JoinHandle<()>>,
+    metrics: Arc<Metrics>,
+    endpoint: Endpoint,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Tcp(mpsc::Sender<Command>),
+    Udp { socket: Arc<UdpSocket>, report: Reporter },
+}
+
+/// Why a command could not be carried out.
+#[derive(Debug)]
+pub struct Refused {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The session cannot go on and should be closed.
+    pub fatal: bool,
 }
 
 /// What a session reports with: its id, the WebSocket's outgoing queue, its start time.
@@ -43,6 +79,7 @@ struct Reporter {
     id: SessionId,
     out: mpsc::Sender<Message>,
     opened: Instant,
+    metrics: Arc<Metrics>,
 }
 
 impl Reporter {
@@ -56,7 +93,8 @@ impl Reporter {
     }
 
     async fn error(&self, err: std::io::Error, doing: &str) {
-        let message = format!("{doing} failed: {err}; the session is closed");
+        let message = format!("{doing} failed: {err}; the session is finished");
+        self.metrics.error(ErrorCode::SocketError);
         self.send(ServerMsg::Error {
             session: Some(self.id),
             code: ErrorCode::SocketError,
@@ -72,7 +110,9 @@ impl Session {
         id: SessionId,
         endpoint: Endpoint,
         target: SocketAddr,
+        budget: u64,
         out: mpsc::Sender<Message>,
+        metrics: Arc<Metrics>,
     ) -> Result<Session, ServerMsg> {
         let opened = Instant::now();
         let connect_failed = |message: String| ServerMsg::Error {
@@ -80,61 +120,137 @@ impl Session {
             code: ErrorCode::ConnectFailed,
             message: format!("could not connect to {}: {message}", endpoint.name()),
         };
-        let stream = match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target)).await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(err)) => return Err(connect_failed(err.to_string())),
-            Err(_) => {
-                return Err(connect_failed(format!("no answer within {CONNECT_TIMEOUT:?}")));
-            }
+        let report = Reporter { id, out, opened, metrics: metrics.clone() };
+        let (kind, tasks) = if endpoint.is_stream() {
+            let connecting = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target));
+            let stream = match connecting.await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(err)) => return Err(connect_failed(err.to_string())),
+                Err(_) => {
+                    return Err(connect_failed(format!("no answer within {CONNECT_TIMEOUT:?}")));
+                }
+            };
+            let (read_half, write_half) = stream.into_split();
+            let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
+            let tasks = vec![
+                tokio::spawn(read_stream(read_half, report.clone())),
+                tokio::spawn(write_stream(write_half, queued, report.clone())),
+            ];
+            (Kind::Tcp(commands), tasks)
+        } else {
+            let socket = UdpSocket::bind((target.ip(), 0))
+                .await
+                .map_err(|e| connect_failed(e.to_string()))?;
+            socket.connect(target).await.map_err(|e| connect_failed(e.to_string()))?;
+            let socket = Arc::new(socket);
+            let tasks = vec![tokio::spawn(read_datagrams(socket.clone(), report.clone()))];
+            (Kind::Udp { socket, report: report.clone() }, tasks)
         };
         let connect_us = opened.elapsed().as_micros() as u64;
-        let report = Reporter { id, out, opened };
         report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
-
-        let (read_half, write_half) = stream.into_split();
-        let (writes, queued) = mpsc::channel(WRITE_QUEUE);
-        Ok(Session {
-            writes,
-            reader: tokio::spawn(read_loop(read_half, report.clone())),
-            writer: tokio::spawn(write_loop(write_half, queued, report)),
-        })
+        metrics.session_opened(endpoint);
+        Ok(Session { kind, budget, tasks, metrics, endpoint })
     }
 
-    /// Queue bytes for the writer; waits while the queue is full (backpressure to the page).
-    /// `false` if the socket has already failed.
-    pub async fn write(&self, bytes: Vec<u8>) -> bool {
-        self.writes.send(bytes).await.is_ok()
+    /// Carry out a command. Waits while the session's queue is full (backpressure to the page).
+    pub async fn command(&mut self, command: Command) -> Result<(), Refused> {
+        let bytes = match &command {
+            Command::Write(data) => data.len() as u64,
+            Command::Batch(writes) => writes.iter().map(|w| w.len() as u64).sum(),
+            Command::NoDelay(_) | Command::Shutdown => 0,
+        };
+        if bytes > self.budget {
+            let message = format!(
+                "this session may send {} more bytes and this message has {bytes}; the session is \
+                 closed (the limit is --session-bytes)",
+                self.budget
+            );
+            self.metrics.limit_hit("session_bytes");
+            return Err(Refused { code: ErrorCode::BudgetExceeded, message, fatal: true });
+        }
+        self.budget -= bytes;
+        match &self.kind {
+            Kind::Tcp(commands) => commands.send(command).await.map_err(|_| Refused {
+                code: ErrorCode::SocketError,
+                message: "the session's socket has failed; close the session".into(),
+                fatal: true,
+            }),
+            Kind::Udp { socket, report } => match command {
+                Command::Write(datagram) => send_datagram(socket, report, &datagram).await,
+                _ => Err(Refused {
+                    code: ErrorCode::WrongSessionKind,
+                    message: format!(
+                        "{} sessions carry datagrams: only send and close apply",
+                        self.endpoint.name()
+                    ),
+                    fatal: false,
+                }),
+            },
+        }
     }
 
-    /// Stop both tasks and close the socket. Waits for the tasks to finish, so no report of
+    /// Stop the tasks and close the socket. Waits for the tasks to finish, so no report of
     /// this session can follow the `Closed` the caller sends next.
     pub async fn close(self) {
-        self.reader.abort();
-        self.writer.abort();
-        let _ = self.reader.await;
-        let _ = self.writer.await;
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.metrics.session_closed(self.endpoint);
     }
 }
 
-async fn read_loop(mut socket: OwnedReadHalf, report: Reporter) {
+async fn send_datagram(
+    socket: &UdpSocket,
+    report: &Reporter,
+    datagram: &[u8],
+) -> Result<(), Refused> {
+    if datagram.len() > MAX_DATAGRAM {
+        let message = format!(
+            "a datagram of {} bytes is over the udp-echo limit of {MAX_DATAGRAM} bytes; nothing was sent",
+            datagram.len()
+        );
+        return Err(Refused { code: ErrorCode::DatagramTooLarge, message, fatal: false });
+    }
+    match socket.send(datagram).await {
+        Ok(len) => {
+            report.metrics.bytes_up(len);
+            let at_us = report.since_open_us();
+            report.send(ServerMsg::Wrote { session: report.id, len, at_us }).await;
+            Ok(())
+        }
+        Err(err) => Err(Refused {
+            code: ErrorCode::SocketError,
+            message: format!("sendto failed: {err}"),
+            fatal: false,
+        }),
+    }
+}
+
+async fn read_stream(mut socket: OwnedReadHalf, report: Reporter) {
     let mut buf = vec![0; READ_CHUNK];
     loop {
+        let (session, at_us) = (report.id, report.since_open_us());
         let msg = match socket.read(&mut buf).await {
             Ok(0) => {
-                report
-                    .send(ServerMsg::PeerClosed {
-                        session: report.id,
-                        at_us: report.since_open_us(),
-                    })
-                    .await;
+                report.send(ServerMsg::PeerClosed { session, at_us }).await;
                 return;
             }
-            Ok(len) => ServerMsg::Read {
-                session: report.id,
-                len,
-                at_us: report.since_open_us(),
-                data: Payload::from_bytes(buf[..len].to_vec()),
-            },
+            Ok(len) => {
+                report.metrics.bytes_down(len);
+                ServerMsg::Read {
+                    session,
+                    len,
+                    at_us,
+                    data: Payload::from_bytes(buf[..len].to_vec()),
+                }
+            }
+            Err(err) if err.kind() == ErrorKind::ConnectionReset => {
+                report.send(ServerMsg::PeerReset { session, at_us }).await;
+                return;
+            }
             Err(err) => return report.error(err, "read").await,
         };
         // Waiting here when the page reads slowly is deliberate: we stop reading, the kernel's
@@ -145,21 +261,63 @@ async fn read_loop(mut socket: OwnedReadHalf, report: Reporter) {
     }
 }
 
-async fn write_loop(
+async fn write_stream(
     mut socket: OwnedWriteHalf,
-    mut queued: mpsc::Receiver<Vec<u8>>,
+    mut queued: mpsc::Receiver<Command>,
     report: Reporter,
 ) {
-    while let Some(bytes) = queued.recv().await {
-        if let Err(err) = socket.write_all(&bytes).await {
-            return report.error(err, "write").await;
-        }
-        let wrote = ServerMsg::Wrote {
-            session: report.id,
-            len: bytes.len(),
-            at_us: report.since_open_us(),
+    while let Some(command) = queued.recv().await {
+        let writes = match command {
+            Command::Write(data) => vec![data],
+            Command::Batch(writes) => writes,
+            Command::NoDelay(on) => {
+                if let Err(err) = socket.as_ref().set_nodelay(on) {
+                    return report.error(err, "setsockopt(TCP_NODELAY)").await;
+                }
+                report.send(ServerMsg::NoDelay { session: report.id, on }).await;
+                continue;
+            }
+            Command::Shutdown => {
+                if let Err(err) = socket.shutdown().await {
+                    return report.error(err, "shutdown").await;
+                }
+                let at_us = report.since_open_us();
+                report.send(ServerMsg::ShutDown { session: report.id, at_us }).await;
+                continue;
+            }
         };
-        if !report.send(wrote).await {
+        // Every write of a batch is issued before any is reported: reporting in between would
+        // make each write wait for the WebSocket, and the kernel would never see them together.
+        let mut done = Vec::with_capacity(writes.len());
+        for data in &writes {
+            if let Err(err) = socket.write_all(data).await {
+                return report.error(err, "write").await;
+            }
+            report.metrics.bytes_up(data.len());
+            done.push((data.len(), report.since_open_us()));
+        }
+        for (len, at_us) in done {
+            if !report.send(ServerMsg::Wrote { session: report.id, len, at_us }).await {
+                return;
+            }
+        }
+    }
+}
+
+async fn read_datagrams(socket: Arc<UdpSocket>, report: Reporter) {
+    let mut buf = vec![0; MAX_DATAGRAM];
+    loop {
+        let msg = match socket.recv(&mut buf).await {
+            Ok(len) => {
+                report.metrics.bytes_down(len);
+                let data = Payload::from_bytes(buf[..len].to_vec());
+                ServerMsg::Datagram { session: report.id, len, at_us: report.since_open_us(), data }
+            }
+            // ICMP port unreachable from an earlier send surfaces here; the socket lives on.
+            Err(err) if err.kind() == ErrorKind::ConnectionRefused => continue,
+            Err(err) => return report.error(err, "recv").await,
+        };
+        if !report.send(msg).await {
             return;
         }
     }

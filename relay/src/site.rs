@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -45,6 +45,10 @@ pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
 
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
+        .route(
+            "/metrics",
+            get(|State(state): State<Arc<AppState>>| async move { state.metrics.render() }),
+        )
         .route(wire::WS_PATH, get(crate::ws::upgrade))
         .with_state(state)
         .fallback_service(files)

@@ -1,19 +1,23 @@
-//! One WebSocket connection from a page: parse each frame, dispatch it to a session, and
-//! funnel every report back through a single bounded queue.
+//! One WebSocket connection from a page: admit it, parse each frame, dispatch it to a session,
+//! and funnel every report back through a single bounded queue.
 //!
 //! ```text
-//!  frames in ─▶ dispatch ─▶ Session::{open, write, close}
+//!  frames in ─▶ dispatch ─▶ Session::{open, command, close}
 //!                               │ reader/writer tasks
 //!  frames out ◀─ writer ◀─ out queue (bounded) ◀┘
 //! ```
 //!
 //! The out queue is bounded on purpose: if the page stops reading, sessions block on it, stop
 //! reading their sockets, and TCP flow control pushes back to the echo server.
+//!
+//! Before the upgrade a client must offer our subprotocol, come from an allowed web origin, and
+//! stay within its address's WebSocket limit; each refusal is an HTTP status with a sentence.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{ConnectInfo, State};
@@ -22,10 +26,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc;
 use tracing::Instrument as _;
-use wire::{ClientMsg, Endpoint, ErrorCode, ServerMsg, SessionId};
+use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::AppState;
-use crate::session::Session;
+use crate::limits::Slot;
+use crate::session::{Command, Refused, Session};
 
 /// Reports queued for one WebSocket before sessions wait.
 const OUT_QUEUE: usize = 64;
@@ -35,39 +40,84 @@ pub fn frame(msg: &ServerMsg) -> Message {
     Message::Text(serde_json::to_string(msg).expect("ServerMsg always serialises").into())
 }
 
-/// `GET /ws`: refuse clients that do not speak our protocol version, upgrade the rest.
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+}
+
+/// `GET /ws`: admit or refuse, then upgrade.
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     State(state): State<Arc<AppState>>,
 ) -> Response {
-    let offered = headers
-        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|protocol| protocol.trim() == wire::SUBPROTOCOL);
-    if !offered {
+    let refuse = |status: StatusCode, limit: &'static str, reason: String| {
+        state.metrics.limit_hit(limit);
+        (status, reason + "\n").into_response()
+    };
+    if !offers_subprotocol(&headers) {
         let reason = format!(
             "this relay speaks the WebSocket subprotocol {0}; offer it in Sec-WebSocket-Protocol \
-             (new WebSocket(url, \"{0}\"))\n",
+             (new WebSocket(url, \"{0}\"))",
             wire::SUBPROTOCOL
         );
-        return (StatusCode::BAD_REQUEST, reason).into_response();
+        return refuse(StatusCode::BAD_REQUEST, "subprotocol", reason);
     }
+    if let Err(origin) = origin_allowed(&headers, &state.limits.allow_origins) {
+        let reason = format!(
+            "pages from {origin} may not use this relay (allowed: its own origin{}; see --allow-origin)",
+            state.limits.allow_origins.iter().map(|o| format!(", {o}")).collect::<String>()
+        );
+        return refuse(StatusCode::FORBIDDEN, "origin", reason);
+    }
+    let Some(slot) = state.per_ip.take(peer.ip()) else {
+        let reason = format!(
+            "{} already has {} WebSockets open, the most one address may have (--max-ws-per-ip)",
+            peer.ip(),
+            state.per_ip.max()
+        );
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "ws_per_ip", reason);
+    };
     let max = state.limits.max_message;
     ws.protocols([wire::SUBPROTOCOL]).max_message_size(max).max_frame_size(max).on_upgrade(
         move |socket| {
             let span = tracing::info_span!("ws", %peer);
             let tasks = state.tasks.clone();
-            tasks.track_future(serve(socket, state).instrument(span))
+            tasks.track_future(serve(socket, state, slot).instrument(span))
         },
     )
 }
 
-async fn serve(socket: WebSocket, state: Arc<AppState>) {
+fn offers_subprotocol(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|protocol| protocol.trim() == wire::SUBPROTOCOL)
+}
+
+/// Browsers send `Origin` with every WebSocket handshake; a page from another site must not be
+/// able to drive this relay with its visitors' browsers (cross-site WebSocket hijacking). A
+/// request without `Origin` is not from a browser page — a script can forge any header anyway
+/// — and is let through, like the raw echo ports themselves.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> Result<(), String> {
+    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
+    let origin = origin.to_str().map_err(|_| "an unreadable Origin".to_string())?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let same_origin = ["http://", "https://"]
+        .iter()
+        .any(|scheme| origin.strip_prefix(scheme).is_some_and(|rest| Some(rest) == host));
+    if same_origin || allowed.iter().any(|a| a.trim_end_matches('/') == origin) {
+        Ok(())
+    } else {
+        Err(origin.to_string())
+    }
+}
+
+async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     tracing::info!("connected");
+    state.metrics.websocket_opened();
     let (mut sink, mut stream) = socket.split();
     let (out, mut queued) = mpsc::channel::<Message>(OUT_QUEUE);
 
@@ -80,21 +130,29 @@ async fn serve(socket: WebSocket, state: Arc<AppState>) {
         }
     };
 
-    let reader = async move {
+    let reader = async {
         let mut conn = Connection { state: state.clone(), out, sessions: HashMap::new() };
         let hello = ServerMsg::Hello {
             protocol: wire::SUBPROTOCOL.into(),
             endpoints: Endpoint::ALL.to_vec(),
         };
         conn.send(hello).await;
+        let idle = Duration::from_secs(state.limits.ws_idle_secs);
         loop {
             let msg = tokio::select! {
                 _ = state.shutdown.cancelled() => {
-                    let close = CloseFrame { code: close_code::AWAY, reason: "relay shutting down".into() };
-                    let _ = conn.out.send(Message::Close(Some(close))).await;
+                    let _ = conn.out.send(close(close_code::AWAY, "relay shutting down")).await;
                     break;
                 }
-                msg = stream.next() => msg,
+                msg = tokio::time::timeout(idle, stream.next()) => match msg {
+                    Ok(msg) => msg,
+                    Err(_) => {
+                        state.metrics.limit_hit("ws_idle");
+                        let reason = format!("no message for {} s", idle.as_secs());
+                        let _ = conn.out.send(close(close_code::NORMAL, &reason)).await;
+                        break;
+                    }
+                },
             };
             match msg {
                 Some(Ok(Message::Text(text))) => conn.dispatch(&text).await,
@@ -107,7 +165,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>) {
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Ok(Message::Close(_))) | None => break,
                 Some(Err(err)) => {
-                    tracing::info!(%err, "WebSocket error");
+                    conn.fail(err).await;
                     break;
                 }
             }
@@ -116,6 +174,8 @@ async fn serve(socket: WebSocket, state: Arc<AppState>) {
     };
 
     tokio::join!(writer, reader);
+    state.metrics.websocket_closed();
+    drop(slot);
     tracing::info!("disconnected");
 }
 
@@ -133,7 +193,26 @@ impl Connection {
     }
 
     async fn error(&self, session: Option<SessionId>, code: ErrorCode, message: String) {
+        self.state.metrics.error(code);
         self.send(ServerMsg::Error { session, code, message }).await;
+    }
+
+    /// The WebSocket itself broke: say why with the proper close code, if we still can.
+    async fn fail(&self, err: axum::Error) {
+        let inner = err.into_inner();
+        let (code, reason) = match inner.downcast_ref::<tungstenite::Error>() {
+            Some(tungstenite::Error::Capacity(_)) => {
+                self.state.metrics.limit_hit("message_size");
+                let max = self.state.limits.max_message;
+                (close_code::SIZE, format!("message over the {max}-byte limit"))
+            }
+            Some(tungstenite::Error::Utf8(_)) => {
+                (close_code::INVALID, "text frame is not valid UTF-8".into())
+            }
+            _ => (close_code::PROTOCOL, format!("WebSocket protocol error: {inner}")),
+        };
+        tracing::info!(code, %reason, "closing");
+        let _ = self.out.send(close(code, &reason)).await;
     }
 
     async fn dispatch(&mut self, text: &str) {
@@ -144,31 +223,31 @@ impl Connection {
                 return self.error(None, ErrorCode::BadMessage, message).await;
             }
         };
-        match msg {
-            ClientMsg::Open { session, endpoint } => self.open(session, endpoint).await,
-            ClientMsg::Send { session, data } => {
-                let Some(target) = self.sessions.get(&session) else {
-                    return self.unknown(session).await;
-                };
-                if !target.write(data.into_bytes()).await {
-                    let message =
-                        format!("session {session}'s socket has failed; close the session");
-                    self.error(Some(session), ErrorCode::SocketError, message).await;
-                }
+        let (session, command) = match msg {
+            ClientMsg::Open { session, endpoint } => return self.open(session, endpoint).await,
+            ClientMsg::Close { session } => return self.close(session).await,
+            ClientMsg::Send { session, data } => (session, Command::Write(data.into_bytes())),
+            ClientMsg::SendBatch { session, writes } => {
+                (session, Command::Batch(writes.into_iter().map(Payload::into_bytes).collect()))
             }
-            ClientMsg::Close { session } => match self.sessions.remove(&session) {
-                Some(open) => {
-                    open.close().await;
-                    self.send(ServerMsg::Closed { session }).await;
-                }
-                None => self.unknown(session).await,
-            },
+            ClientMsg::SetNoDelay { session, on } => (session, Command::NoDelay(on)),
+            ClientMsg::Shutdown { session } => (session, Command::Shutdown),
+        };
+        let Some(target) = self.sessions.get_mut(&session) else {
+            return self.unknown(session).await;
+        };
+        if let Err(Refused { code, message, fatal }) = target.command(command).await {
+            self.error(Some(session), code, message).await;
+            if fatal {
+                self.close(session).await;
+            }
         }
     }
 
     async fn open(&mut self, session: SessionId, endpoint: Endpoint) {
         let max = self.state.limits.max_sessions;
         if self.sessions.len() >= max && !self.sessions.contains_key(&session) {
+            self.state.metrics.limit_hit("sessions_per_ws");
             let message =
                 format!("at most {max} sessions may be open on one WebSocket; close one first");
             return self.error(Some(session), ErrorCode::TooManySessions, message).await;
@@ -181,12 +260,27 @@ impl Connection {
         // The only place a session's address is chosen: from the relay's own endpoints.
         let target = match endpoint {
             Endpoint::TcpEcho => self.state.tcp_echo,
+            Endpoint::UdpEcho => self.state.udp_echo,
         };
-        match Session::open(session, endpoint, target, self.out.clone()).await {
+        let (budget, metrics) = (self.state.limits.session_bytes, self.state.metrics.clone());
+        match Session::open(session, endpoint, target, budget, self.out.clone(), metrics).await {
             Ok(opened) => {
                 slot.insert(opened);
             }
-            Err(report) => self.send(report).await,
+            Err(report) => {
+                self.state.metrics.error(ErrorCode::ConnectFailed);
+                self.send(report).await;
+            }
+        }
+    }
+
+    async fn close(&mut self, session: SessionId) {
+        match self.sessions.remove(&session) {
+            Some(open) => {
+                open.close().await;
+                self.send(ServerMsg::Closed { session }).await;
+            }
+            None => self.unknown(session).await,
         }
     }
 

@@ -2,34 +2,10 @@
 
 mod common;
 
-use common::{recv, send};
+use common::{recv, round_trip, send};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg};
-
-/// Send `text` on session `id` and collect reads until all of it is back. Returns the reads'
-/// lengths: the chunk boundaries the kernel produced.
-async fn round_trip(ws: &mut common::Ws, id: u32, text: &str) -> Vec<usize> {
-    send(ws, &ClientMsg::Send { session: id, data: Payload::Text(text.into()) }).await;
-    let (mut echoed, mut reads, mut wrote) = (Vec::new(), Vec::new(), false);
-    while echoed.len() < text.len() || !wrote {
-        match recv(ws).await {
-            ServerMsg::Wrote { session, len, .. } => {
-                assert_eq!((session, len), (id, text.len()));
-                wrote = true;
-            }
-            ServerMsg::Read { session, len, data, .. } => {
-                assert_eq!(session, id);
-                assert_eq!(len, data.as_bytes().len(), "len must count the bytes carried");
-                reads.push(len);
-                echoed.extend(data.into_bytes());
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(String::from_utf8(echoed).unwrap(), text);
-    reads
-}
 
 #[tokio::test]
 async fn hello_announces_the_protocol_and_endpoints() {
@@ -37,7 +13,10 @@ async fn hello_announces_the_protocol_and_endpoints() {
     let mut ws = relay.ws_with_protocol(Some(wire::SUBPROTOCOL)).await.unwrap();
     assert_eq!(
         recv(&mut ws).await,
-        ServerMsg::Hello { protocol: "socklab.v1".into(), endpoints: vec![Endpoint::TcpEcho] }
+        ServerMsg::Hello {
+            protocol: "socklab.v1".into(),
+            endpoints: vec![Endpoint::TcpEcho, Endpoint::UdpEcho]
+        }
     );
     relay.stop().await;
 }

@@ -38,17 +38,25 @@ pub type SessionId = u32;
 pub enum Endpoint {
     /// RFC 862 echo over TCP: every byte written is sent back.
     TcpEcho,
+    /// RFC 862 echo over UDP: every datagram is sent back, unchanged.
+    UdpEcho,
 }
 
 impl Endpoint {
     /// Every endpoint, in the order the relay announces them.
-    pub const ALL: [Endpoint; 1] = [Endpoint::TcpEcho];
+    pub const ALL: [Endpoint; 2] = [Endpoint::TcpEcho, Endpoint::UdpEcho];
 
     /// The name used on the wire and in the docs, e.g. `tcp-echo`.
     pub fn name(self) -> &'static str {
         match self {
             Endpoint::TcpEcho => "tcp-echo",
+            Endpoint::UdpEcho => "udp-echo",
         }
+    }
+
+    /// Whether sessions to this endpoint are TCP streams (else UDP datagrams).
+    pub fn is_stream(self) -> bool {
+        matches!(self, Endpoint::TcpEcho)
     }
 }
 
@@ -93,8 +101,15 @@ impl Payload {
 pub enum ClientMsg {
     /// Open a session to one of the relay's endpoints.
     Open { session: SessionId, endpoint: Endpoint },
-    /// Write these bytes to the session's socket (one `write_all`).
+    /// TCP: write these bytes (one `write_all`). UDP: send them as one datagram.
     Send { session: SessionId, data: Payload },
+    /// TCP: write each of these back to back, without waiting in between — the way to make a
+    /// kernel coalesce small writes (with Nagle on) into fewer segments and fewer reads.
+    SendBatch { session: SessionId, writes: Vec<Payload> },
+    /// TCP: set `TCP_NODELAY` (`on: true` turns Nagle's algorithm off).
+    SetNoDelay { session: SessionId, on: bool },
+    /// TCP: `shutdown(SHUT_WR)`, a half-close: send FIN, keep reading.
+    Shutdown { session: SessionId },
     /// Close the session's socket.
     Close { session: SessionId },
 }
@@ -114,6 +129,14 @@ pub enum ServerMsg {
     Read { session: SessionId, len: usize, at_us: u64, data: Payload },
     /// `read()` returned 0: the peer sent FIN and will send no more.
     PeerClosed { session: SessionId, at_us: u64 },
+    /// The connection was reset (the peer sent RST); the session is finished.
+    PeerReset { session: SessionId, at_us: u64 },
+    /// One datagram arrived on a UDP session, `at_us` after the session opened.
+    Datagram { session: SessionId, len: usize, at_us: u64, data: Payload },
+    /// `TCP_NODELAY` is now `on`.
+    NoDelay { session: SessionId, on: bool },
+    /// `shutdown(SHUT_WR)` done: our FIN is on its way.
+    ShutDown { session: SessionId, at_us: u64 },
     /// The session is over and its id may be reused.
     Closed { session: SessionId },
     /// Something went wrong. `session` is set when one session is affected; the WebSocket
@@ -139,6 +162,12 @@ pub enum ErrorCode {
     ConnectFailed,
     /// A read or write on the session's socket failed; the session is closed.
     SocketError,
+    /// The operation does not apply to this session's kind (e.g. `shutdown` on UDP).
+    WrongSessionKind,
+    /// A UDP datagram over the relay's size limit; nothing was sent.
+    DatagramTooLarge,
+    /// The session used up its byte or message budget; it is closed.
+    BudgetExceeded,
 }
 
 impl ErrorCode {
@@ -151,6 +180,9 @@ impl ErrorCode {
             ErrorCode::TooManySessions => "too_many_sessions",
             ErrorCode::ConnectFailed => "connect_failed",
             ErrorCode::SocketError => "socket_error",
+            ErrorCode::WrongSessionKind => "wrong_session_kind",
+            ErrorCode::DatagramTooLarge => "datagram_too_large",
+            ErrorCode::BudgetExceeded => "budget_exceeded",
         }
     }
 }
@@ -231,6 +263,9 @@ mod tests {
             ErrorCode::TooManySessions,
             ErrorCode::ConnectFailed,
             ErrorCode::SocketError,
+            ErrorCode::WrongSessionKind,
+            ErrorCode::DatagramTooLarge,
+            ErrorCode::BudgetExceeded,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
         }

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use wire::{ClientMsg, ServerMsg};
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type WsError = tokio_tungstenite::tungstenite::Error;
 
 /// A hashed asset name in Trunk's style.
 pub const WASM_ASSET: &str = "frontend-0123456789abcdef_bg.wasm";
@@ -30,12 +31,19 @@ pub struct TestRelay {
 }
 
 pub async fn start() -> TestRelay {
+    start_with(|_| {}).await
+}
+
+/// A relay whose configuration `adjust` may change (limits, mostly).
+pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestRelay {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(site.path().join("index.html.gz"), INDEX_HTML_GZ).unwrap();
     // Big and repetitive enough to be worth compressing.
     std::fs::write(site.path().join(WASM_ASSET), b"\0asm\x01\0\0\0".repeat(512)).unwrap();
-    let relay = Relay::bind(Config::ephemeral(site.path())).await.unwrap();
+    let mut config = Config::ephemeral(site.path());
+    adjust(&mut config);
+    let relay = Relay::bind(config).await.unwrap();
     let addrs = relay.addrs();
     let shutdown = CancellationToken::new();
     let serving = tokio::spawn(relay.serve(shutdown.clone()));
@@ -61,18 +69,23 @@ impl TestRelay {
         ws
     }
 
-    pub async fn ws_with_protocol(
-        &self,
-        protocol: Option<&str>,
-    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    pub async fn ws_with_protocol(&self, protocol: Option<&str>) -> Result<Ws, WsError> {
+        let headers: Vec<_> = protocol.map(|p| ("sec-websocket-protocol", p)).into_iter().collect();
+        self.ws_with_headers(&headers).await
+    }
+
+    pub async fn ws_with_headers(&self, headers: &[(&'static str, &str)]) -> Result<Ws, WsError> {
         let mut request =
             format!("ws://{}{}", self.addrs.site, wire::WS_PATH).into_client_request()?;
-        if let Some(protocol) = protocol {
-            request
-                .headers_mut()
-                .insert("sec-websocket-protocol", HeaderValue::from_str(protocol).unwrap());
+        for (name, value) in headers {
+            request.headers_mut().insert(*name, HeaderValue::from_str(value).unwrap());
         }
         tokio_tungstenite::connect_async(request).await.map(|(ws, _)| ws)
+    }
+
+    /// `/metrics` as text.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(self.url("/metrics")).await.unwrap().text().await.unwrap()
     }
 }
 
@@ -96,4 +109,37 @@ pub async fn next_frame(ws: &mut Ws) -> Message {
         .expect("a frame within 5 s")
         .expect("the WebSocket is still open")
         .expect("a valid frame")
+}
+
+/// Open session `id` to `endpoint` and wait for `opened`.
+pub async fn open(ws: &mut Ws, id: u32, endpoint: wire::Endpoint) {
+    send(ws, &ClientMsg::Open { session: id, endpoint }).await;
+    match recv(ws).await {
+        ServerMsg::Opened { session, .. } if session == id => {}
+        other => panic!("expected opened {id}, got {other:?}"),
+    }
+}
+
+/// Send `text` on TCP session `id` and collect reads until all of it is back. Returns the
+/// reads' lengths: the chunk boundaries the kernel produced.
+pub async fn round_trip(ws: &mut Ws, id: u32, text: &str) -> Vec<usize> {
+    send(ws, &ClientMsg::Send { session: id, data: wire::Payload::Text(text.into()) }).await;
+    let (mut echoed, mut reads, mut wrote) = (Vec::new(), Vec::new(), false);
+    while echoed.len() < text.len() || !wrote {
+        match recv(ws).await {
+            ServerMsg::Wrote { session, len, .. } => {
+                assert_eq!((session, len), (id, text.len()));
+                wrote = true;
+            }
+            ServerMsg::Read { session, len, data, .. } => {
+                assert_eq!(session, id);
+                assert_eq!(len, data.as_bytes().len(), "len must count the bytes carried");
+                reads.push(len);
+                echoed.extend(data.into_bytes());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(String::from_utf8(echoed).unwrap(), text);
+    reads
 }

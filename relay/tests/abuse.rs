@@ -1,0 +1,227 @@
+//! Hostile and careless clients. Each gets the specified error or close code, and a
+//! well-behaved session running alongside finishes with every byte intact.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Ws, open, recv, round_trip, send};
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader};
+use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg};
+
+/// A WebSocket with one open tcp-echo session (id 1): the bystander every test checks on.
+async fn bystander(relay: &common::TestRelay) -> Ws {
+    let mut ws = relay.ws().await;
+    open(&mut ws, 1, Endpoint::TcpEcho).await;
+    ws
+}
+
+async fn expect_close(ws: &mut Ws, code: CloseCode) -> String {
+    match common::next_frame(ws).await {
+        Message::Close(Some(frame)) => {
+            assert_eq!(frame.code, code, "{}", frame.reason);
+            frame.reason.to_string()
+        }
+        other => panic!("expected close {code}, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn nothing_but_the_relays_own_endpoints_can_be_named() {
+    let relay = common::start().await;
+    let mut good = bystander(&relay).await;
+    let mut ws = relay.ws().await;
+    let tricks = [
+        r#""127.0.0.1:22""#,
+        r#""[::1]:7007""#,
+        r#""localhost:7007""#,
+        r#""169.254.169.254:80""#,
+        r#""example.com:80""#,
+        r#""TCP-ECHO""#,
+        r#"" tcp-echo""#,
+        r#""tcp-echo\u0000""#,
+        r#""tcp-echo/../ssh""#,
+        r#""tcp_echo""#,
+        r#"{"host": "10.0.0.1", "port": 22}"#,
+        r#"["tcp-echo"]"#,
+        "7007",
+        "null",
+    ];
+    for endpoint in tricks {
+        let text = format!(r#"{{"type":"open","session":1,"endpoint":{endpoint}}}"#);
+        ws.send(Message::text(text)).await.unwrap();
+        assert!(
+            matches!(recv(&mut ws).await, ServerMsg::Error { code: ErrorCode::BadMessage, .. }),
+            "{endpoint}"
+        );
+    }
+    // Extra fields that try to smuggle an address are refused too, not ignored.
+    for extra in [r#""host":"127.0.0.1""#, r#""port":22"#, r#""address":"10.0.0.1:80""#] {
+        let text = format!(r#"{{"type":"open","session":1,"endpoint":"tcp-echo",{extra}}}"#);
+        ws.send(Message::text(text)).await.unwrap();
+        assert!(matches!(recv(&mut ws).await, ServerMsg::Error { code: ErrorCode::BadMessage, .. }));
+    }
+    round_trip(&mut good, 1, "unbothered").await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn an_oversize_message_is_closed_with_1009_and_others_carry_on() {
+    let relay = common::start_with(|c| c.limits.max_message = 4096).await;
+    let mut good = bystander(&relay).await;
+    let mut ws = relay.ws().await;
+    let huge = serde_json::to_string(&ClientMsg::Send { session: 1, data: Payload::Text("x".repeat(10_000)) }).unwrap();
+    ws.send(Message::text(huge)).await.unwrap();
+    let reason = expect_close(&mut ws, CloseCode::Size).await;
+    assert!(reason.contains("4096"), "names the limit: {reason}");
+    round_trip(&mut good, 1, &"y".repeat(3000)).await;
+    assert!(relay.metrics().await.contains("socklab_limit_hits_total{limit=\"message_size\"} 1"));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_utf8_in_a_text_frame_is_closed_with_1007() {
+    let relay = common::start().await;
+    let mut good = bystander(&relay).await;
+    let mut ws = relay.ws().await;
+    let header = FrameHeader { is_final: true, opcode: OpCode::Data(Data::Text), ..FrameHeader::default() };
+    ws.send(Message::Frame(Frame::from_payload(header, vec![0x7b, 0xff, 0xfe, 0x7d].into()))).await.unwrap();
+    expect_close(&mut ws, CloseCode::Invalid).await;
+    round_trip(&mut good, 1, "still fine").await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn pages_from_other_origins_are_refused_before_the_upgrade() {
+    let relay = common::start_with(|c| c.limits.allow_origins = vec!["https://course.example".into()]).await;
+    let site = relay.addrs.site.to_string();
+    let protocol = ("sec-websocket-protocol", wire::SUBPROTOCOL);
+    for origin in ["https://evil.example", "http://localhost.evil.example", "null", &format!("http://{site}.evil")] {
+        match relay.ws_with_headers(&[protocol, ("origin", origin)]).await {
+            Err(common::WsError::Http(response)) => {
+                assert_eq!(response.status(), 403, "{origin}");
+                let body = String::from_utf8(response.into_body().unwrap_or_default()).unwrap();
+                assert!(body.contains(origin) && body.contains("--allow-origin"), "{body}");
+            }
+            other => panic!("{origin}: expected 403, got {other:?}"),
+        }
+    }
+    for origin in [format!("http://{site}"), "https://course.example".into()] {
+        let ws = relay.ws_with_headers(&[protocol, ("origin", &origin)]).await;
+        assert!(ws.is_ok(), "{origin}: {ws:?}");
+    }
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn one_address_cannot_hold_more_than_its_websockets() {
+    let relay = common::start_with(|c| c.limits.max_ws_per_ip = 3).await;
+    let mut open_sockets = vec![bystander(&relay).await, relay.ws().await, relay.ws().await];
+    match relay.ws_with_protocol(Some(wire::SUBPROTOCOL)).await {
+        Err(common::WsError::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!("expected 429, got {other:?}"),
+    }
+    // Closing one gives its place back.
+    let mut leaving = open_sockets.pop().unwrap();
+    leaving.close(None).await.unwrap();
+    while leaving.next().await.is_some() {}
+    let mut retry = None;
+    for _ in 0..50 {
+        if let Ok(ws) = relay.ws_with_protocol(Some(wire::SUBPROTOCOL)).await {
+            retry = Some(ws);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(retry.is_some(), "the slot was not given back");
+    round_trip(&mut open_sockets[0], 1, "unbothered").await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn idle_websockets_and_idle_echo_clients_are_closed() {
+    let relay = common::start_with(|c| {
+        c.limits.ws_idle_secs = 1;
+        c.limits.tcp_idle_secs = 1;
+    })
+    .await;
+    let mut ws = relay.ws().await;
+    let mut raw = tokio::net::TcpStream::connect(relay.addrs.tcp_echo).await.unwrap();
+    let reason = expect_close(&mut ws, CloseCode::Normal).await;
+    assert!(reason.contains("no message for 1 s"), "{reason}");
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), raw.read(&mut buf)).await.expect("closed in time");
+    assert_eq!(read.unwrap(), 0, "the echo server closed the idle connection");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_reader_is_held_back_not_buffered_and_loses_nothing() {
+    let relay = common::start().await;
+    let mut good = bystander(&relay).await;
+    let mut slow = relay.ws().await;
+    open(&mut slow, 1, Endpoint::TcpEcho).await;
+    // 4 MiB echoed back to a page that does not read: the relay must stop reading the echo
+    // socket instead of queueing megabytes for the page.
+    let chunk = "z".repeat(32 * 1024);
+    let total = 128 * chunk.len();
+    for _ in 0..128 {
+        send(&mut slow, &ClientMsg::Send { session: 1, data: Payload::Text(chunk.clone()) }).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    round_trip(&mut good, 1, "others are served meanwhile").await;
+    // Now read everything: every byte arrives, in order.
+    let mut echoed = 0;
+    while echoed < total {
+        match recv(&mut slow).await {
+            ServerMsg::Read { data, .. } => {
+                assert!(data.as_bytes().iter().all(|b| *b == b'z'));
+                echoed += data.as_bytes().len();
+            }
+            ServerMsg::Wrote { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(echoed, total);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn connection_churn_leaves_nothing_behind() {
+    let relay = common::start_with(|c| c.limits.max_ws_per_ip = 64).await;
+    let mut good = bystander(&relay).await;
+    // Raw TCP connect/close against the echo port…
+    for _ in 0..1000 {
+        let mut stream = tokio::net::TcpStream::connect(relay.addrs.tcp_echo).await.unwrap();
+        stream.write_all(b"x").await.unwrap();
+        drop(stream);
+    }
+    // …and WebSockets that open a session and vanish without closing anything.
+    for round in 0..20 {
+        let mut sockets = Vec::new();
+        for _ in 0..25 {
+            let mut ws = relay.ws().await;
+            open(&mut ws, round, Endpoint::TcpEcho).await;
+            sockets.push(ws);
+        }
+        drop(sockets);
+    }
+    round_trip(&mut good, 1, "unbothered").await;
+    // Give the relay a moment to notice the dropped connections, then only the bystander's
+    // WebSocket and session remain.
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = relay.metrics().await;
+        if text.contains("socklab_websockets_open 1\n") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(text.contains("socklab_websockets_open 1\n"), "{text}");
+    assert!(text.contains("socklab_sessions_open{endpoint=\"tcp-echo\"} 1\n"), "{text}");
+    relay.stop().await;
+}
