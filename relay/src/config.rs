@@ -19,6 +19,10 @@ pub struct Config {
     #[arg(long, env = "SOCKLAB_UDP_ECHO", default_value = "127.0.0.1:7007")]
     pub udp_echo: SocketAddr,
 
+    /// Address of the HTTP demo server for the raw-HTTP lab.
+    #[arg(long, env = "SOCKLAB_HTTP_DEMO", default_value = "127.0.0.1:7080")]
+    pub http_demo: SocketAddr,
+
     /// Directory holding the built site (Trunk's output).
     #[arg(long = "site", env = "SOCKLAB_SITE", default_value = "dist")]
     pub site_dir: PathBuf,
@@ -54,6 +58,10 @@ pub struct Limits {
     #[arg(long, env = "SOCKLAB_TCP_IDLE_SECS", default_value_t = 300)]
     pub tcp_idle_secs: u64,
 
+    /// Seconds an HTTP client of http-demo has to send its request headers (against slow-loris).
+    #[arg(long, env = "SOCKLAB_HTTP_HEADER_SECS", default_value_t = 10)]
+    pub http_header_secs: u64,
+
     /// Web origins, besides the relay's own, whose pages may open WebSockets
     /// (e.g. https://course.example.org). Repeatable.
     #[arg(long = "allow-origin", env = "SOCKLAB_ALLOW_ORIGIN", value_delimiter = ',')]
@@ -75,6 +83,7 @@ impl Config {
             listen: any,
             tcp_echo: any,
             udp_echo: any,
+            http_demo: any,
             site_dir: site_dir.into(),
             limits: Limits::default(),
         }

@@ -17,6 +17,7 @@
 //! - [`config`]: command-line flags and environment variables.
 //! - [`site`]: the static site, `/healthz`, caching and compression.
 //! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
+//! - [`http_demo`]: a small real HTTP/1.1 server for the raw-HTTP lab.
 //! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
 //! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
 //! - [`limits`]: per-client-address accounting for the WebSocket limit.
@@ -28,6 +29,7 @@
 
 pub mod config;
 pub mod echo;
+pub mod http_demo;
 pub mod limits;
 pub mod metrics;
 pub mod session;
@@ -51,6 +53,7 @@ pub struct AppState {
     /// Where the endpoints listen: the only addresses sessions ever connect to.
     pub tcp_echo: SocketAddr,
     pub udp_echo: SocketAddr,
+    pub http_demo: SocketAddr,
     pub limits: config::Limits,
     pub per_ip: limits::PerIp,
     pub metrics: Arc<metrics::Metrics>,
@@ -66,6 +69,7 @@ pub struct Relay {
     site: TcpListener,
     tcp_echo: TcpListener,
     udp_echo: UdpSocket,
+    http_demo: TcpListener,
 }
 
 /// How long shutdown waits for WebSockets to send their close frames.
@@ -84,7 +88,8 @@ impl Relay {
         let udp_echo = UdpSocket::bind(config.udp_echo)
             .await
             .with_context(|| format!("cannot bind udp-echo on {}", config.udp_echo))?;
-        Ok(Relay { config, site, tcp_echo, udp_echo })
+        let http_demo = bind_tcp(config.http_demo, "http-demo").await?;
+        Ok(Relay { config, site, tcp_echo, udp_echo, http_demo })
     }
 
     pub fn addrs(&self) -> Addrs {
@@ -93,6 +98,7 @@ impl Relay {
             site: addr(self.site.local_addr()),
             tcp_echo: addr(self.tcp_echo.local_addr()),
             udp_echo: addr(self.udp_echo.local_addr()),
+            http_demo: addr(self.http_demo.local_addr()),
         }
     }
 
@@ -104,6 +110,7 @@ impl Relay {
         let state = Arc::new(AppState {
             tcp_echo: addrs.tcp_echo,
             udp_echo: addrs.udp_echo,
+            http_demo: addrs.http_demo,
             per_ip: limits::PerIp::new(limits.max_ws_per_ip),
             metrics: Arc::default(),
             limits: limits.clone(),
@@ -113,6 +120,8 @@ impl Relay {
         let tcp_idle = Duration::from_secs(limits.tcp_idle_secs);
         tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, shutdown.clone()));
         tasks.spawn(echo::serve_udp(self.udp_echo, shutdown.clone()));
+        let header_timeout = Duration::from_secs(limits.http_header_secs);
+        tasks.spawn(http_demo::serve(self.http_demo, header_timeout, shutdown.clone()));
 
         let app = site::router(&self.config.site_dir, state);
         axum::serve(self.site, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -137,6 +146,7 @@ pub struct Addrs {
     pub site: SocketAddr,
     pub tcp_echo: SocketAddr,
     pub udp_echo: SocketAddr,
+    pub http_demo: SocketAddr,
 }
 
 impl std::fmt::Display for Addrs {
@@ -144,8 +154,8 @@ impl std::fmt::Display for Addrs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "SockLab is running at http://{} (tcp-echo {}, udp-echo {})",
-            self.site, self.tcp_echo, self.udp_echo
+            "SockLab is running at http://{} (tcp-echo {}, udp-echo {}, http-demo {})",
+            self.site, self.tcp_echo, self.udp_echo, self.http_demo
         )
     }
 }

@@ -261,6 +261,7 @@ impl Connection {
         let target = match endpoint {
             Endpoint::TcpEcho => self.state.tcp_echo,
             Endpoint::UdpEcho => self.state.udp_echo,
+            Endpoint::HttpDemo => self.state.http_demo,
         };
         let (budget, metrics) = (self.state.limits.session_bytes, self.state.metrics.clone());
         match Session::open(session, endpoint, target, budget, self.out.clone(), metrics).await {

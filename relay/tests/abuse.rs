@@ -63,7 +63,10 @@ async fn nothing_but_the_relays_own_endpoints_can_be_named() {
     for extra in [r#""host":"127.0.0.1""#, r#""port":22"#, r#""address":"10.0.0.1:80""#] {
         let text = format!(r#"{{"type":"open","session":1,"endpoint":"tcp-echo",{extra}}}"#);
         ws.send(Message::text(text)).await.unwrap();
-        assert!(matches!(recv(&mut ws).await, ServerMsg::Error { code: ErrorCode::BadMessage, .. }));
+        assert!(matches!(
+            recv(&mut ws).await,
+            ServerMsg::Error { code: ErrorCode::BadMessage, .. }
+        ));
     }
     round_trip(&mut good, 1, "unbothered").await;
     relay.stop().await;
@@ -74,7 +77,11 @@ async fn an_oversize_message_is_closed_with_1009_and_others_carry_on() {
     let relay = common::start_with(|c| c.limits.max_message = 4096).await;
     let mut good = bystander(&relay).await;
     let mut ws = relay.ws().await;
-    let huge = serde_json::to_string(&ClientMsg::Send { session: 1, data: Payload::Text("x".repeat(10_000)) }).unwrap();
+    let huge = serde_json::to_string(&ClientMsg::Send {
+        session: 1,
+        data: Payload::Text("x".repeat(10_000)),
+    })
+    .unwrap();
     ws.send(Message::text(huge)).await.unwrap();
     let reason = expect_close(&mut ws, CloseCode::Size).await;
     assert!(reason.contains("4096"), "names the limit: {reason}");
@@ -88,8 +95,11 @@ async fn invalid_utf8_in_a_text_frame_is_closed_with_1007() {
     let relay = common::start().await;
     let mut good = bystander(&relay).await;
     let mut ws = relay.ws().await;
-    let header = FrameHeader { is_final: true, opcode: OpCode::Data(Data::Text), ..FrameHeader::default() };
-    ws.send(Message::Frame(Frame::from_payload(header, vec![0x7b, 0xff, 0xfe, 0x7d].into()))).await.unwrap();
+    let header =
+        FrameHeader { is_final: true, opcode: OpCode::Data(Data::Text), ..FrameHeader::default() };
+    ws.send(Message::Frame(Frame::from_payload(header, vec![0x7b, 0xff, 0xfe, 0x7d].into())))
+        .await
+        .unwrap();
     expect_close(&mut ws, CloseCode::Invalid).await;
     round_trip(&mut good, 1, "still fine").await;
     relay.stop().await;
@@ -97,10 +107,17 @@ async fn invalid_utf8_in_a_text_frame_is_closed_with_1007() {
 
 #[tokio::test]
 async fn pages_from_other_origins_are_refused_before_the_upgrade() {
-    let relay = common::start_with(|c| c.limits.allow_origins = vec!["https://course.example".into()]).await;
+    let relay =
+        common::start_with(|c| c.limits.allow_origins = vec!["https://course.example".into()])
+            .await;
     let site = relay.addrs.site.to_string();
     let protocol = ("sec-websocket-protocol", wire::SUBPROTOCOL);
-    for origin in ["https://evil.example", "http://localhost.evil.example", "null", &format!("http://{site}.evil")] {
+    for origin in [
+        "https://evil.example",
+        "http://localhost.evil.example",
+        "null",
+        &format!("http://{site}.evil"),
+    ] {
         match relay.ws_with_headers(&[protocol, ("origin", origin)]).await {
             Err(common::WsError::Http(response)) => {
                 assert_eq!(response.status(), 403, "{origin}");
@@ -154,7 +171,9 @@ async fn idle_websockets_and_idle_echo_clients_are_closed() {
     let reason = expect_close(&mut ws, CloseCode::Normal).await;
     assert!(reason.contains("no message for 1 s"), "{reason}");
     let mut buf = [0u8; 16];
-    let read = tokio::time::timeout(Duration::from_secs(5), raw.read(&mut buf)).await.expect("closed in time");
+    let read = tokio::time::timeout(Duration::from_secs(5), raw.read(&mut buf))
+        .await
+        .expect("closed in time");
     assert_eq!(read.unwrap(), 0, "the echo server closed the idle connection");
     relay.stop().await;
 }

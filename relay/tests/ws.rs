@@ -15,7 +15,7 @@ async fn hello_announces_the_protocol_and_endpoints() {
         recv(&mut ws).await,
         ServerMsg::Hello {
             protocol: "socklab.v1".into(),
-            endpoints: vec![Endpoint::TcpEcho, Endpoint::UdpEcho]
+            endpoints: vec![Endpoint::TcpEcho, Endpoint::UdpEcho, Endpoint::HttpDemo]
         }
     );
     relay.stop().await;

@@ -40,23 +40,26 @@ pub enum Endpoint {
     TcpEcho,
     /// RFC 862 echo over UDP: every datagram is sent back, unchanged.
     UdpEcho,
+    /// A small HTTP/1.1 server: type a request, read the response as the kernel delivers it.
+    HttpDemo,
 }
 
 impl Endpoint {
     /// Every endpoint, in the order the relay announces them.
-    pub const ALL: [Endpoint; 2] = [Endpoint::TcpEcho, Endpoint::UdpEcho];
+    pub const ALL: [Endpoint; 3] = [Endpoint::TcpEcho, Endpoint::UdpEcho, Endpoint::HttpDemo];
 
     /// The name used on the wire and in the docs, e.g. `tcp-echo`.
     pub fn name(self) -> &'static str {
         match self {
             Endpoint::TcpEcho => "tcp-echo",
             Endpoint::UdpEcho => "udp-echo",
+            Endpoint::HttpDemo => "http-demo",
         }
     }
 
     /// Whether sessions to this endpoint are TCP streams (else UDP datagrams).
     pub fn is_stream(self) -> bool {
-        matches!(self, Endpoint::TcpEcho)
+        matches!(self, Endpoint::TcpEcho | Endpoint::HttpDemo)
     }
 }
 
