@@ -31,6 +31,13 @@ pub struct Config {
     pub limits: Limits,
 }
 
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TapMode {
+    Auto,
+    On,
+    Off,
+}
+
 /// Bounds on what one client may use.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Limits {
@@ -61,6 +68,11 @@ pub struct Limits {
     /// Seconds an HTTP client of http-demo has to send its request headers (against slow-loris).
     #[arg(long, env = "SOCKLAB_HTTP_HEADER_SECS", default_value_t = 10)]
     pub http_header_secs: u64,
+
+    /// The live tap (watching any client's traffic at the echo endpoints): `auto` turns it on
+    /// only when the site and the endpoints are all bound to loopback.
+    #[arg(long, env = "SOCKLAB_TAP", value_enum, default_value_t = TapMode::Auto)]
+    pub tap: TapMode,
 
     /// Web origins, besides the relay's own, whose pages may open WebSockets
     /// (e.g. https://course.example.org). Repeatable.

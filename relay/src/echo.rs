@@ -6,16 +6,25 @@
 use std::time::Duration;
 
 use std::io::ErrorKind;
+use std::net::SocketAddr;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio_util::sync::CancellationToken;
+use wire::{Endpoint, TapKind};
+
+use crate::tap::Tap;
 
 /// Largest UDP datagram the echo endpoint reads; bigger ones are truncated by the kernel and
 /// dropped here rather than echoed partially.
 pub const MAX_DATAGRAM: usize = 2048;
 
-pub async fn serve_tcp(listener: TcpListener, idle: Duration, shutdown: CancellationToken) {
+pub async fn serve_tcp(
+    listener: TcpListener,
+    idle: Duration,
+    tap: Tap,
+    shutdown: CancellationToken,
+) {
     loop {
         let accepted = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -24,7 +33,8 @@ pub async fn serve_tcp(listener: TcpListener, idle: Duration, shutdown: Cancella
         match accepted {
             Ok((stream, peer)) => {
                 tracing::debug!(%peer, "tcp-echo: accepted");
-                tokio::spawn(echo_stream(stream, idle, shutdown.clone()));
+                tap.publish(Endpoint::TcpEcho, peer, TapKind::Accepted);
+                tokio::spawn(echo_stream(stream, peer, idle, tap.clone(), shutdown.clone()));
             }
             // Typically EMFILE: out of file descriptors. Back off instead of spinning.
             Err(err) => {
@@ -35,7 +45,13 @@ pub async fn serve_tcp(listener: TcpListener, idle: Duration, shutdown: Cancella
     }
 }
 
-async fn echo_stream(mut stream: TcpStream, idle: Duration, shutdown: CancellationToken) {
+async fn echo_stream(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    idle: Duration,
+    tap: Tap,
+    shutdown: CancellationToken,
+) {
     let (mut reader, mut writer) = stream.split();
     // One fixed buffer: a client that sends but never reads fills the kernel's buffers, our
     // write blocks, we stop reading — memory stays bounded, and the idle timer ends it.
@@ -48,10 +64,12 @@ async fn echo_stream(mut stream: TcpStream, idle: Duration, shutdown: Cancellati
                 Ok(Ok(len)) => len,
                 Ok(Err(err)) => return Err(err),
             };
+            tap.read(Endpoint::TcpEcho, peer, &buf[..len]);
             match tokio::time::timeout(idle, writer.write_all(&buf[..len])).await {
                 Err(_) => return Err(std::io::Error::new(ErrorKind::TimedOut, "not reading")),
                 Ok(result) => result?,
             }
+            tap.publish(Endpoint::TcpEcho, peer, TapKind::Wrote { len });
         }
     };
     let echoed = tokio::select! {
@@ -62,12 +80,16 @@ async fn echo_stream(mut stream: TcpStream, idle: Duration, shutdown: Cancellati
         // The client sent FIN; everything has been echoed. Close our side too.
         Ok(()) => {
             let _ = writer.shutdown().await;
+            tap.publish(Endpoint::TcpEcho, peer, TapKind::Closed);
         }
-        Err(err) => tracing::debug!(%err, "tcp-echo: connection ended"),
+        Err(err) => {
+            tracing::debug!(%err, "tcp-echo: connection ended");
+            tap.publish(Endpoint::TcpEcho, peer, TapKind::Ended { reason: err.to_string() });
+        }
     }
 }
 
-pub async fn serve_udp(socket: UdpSocket, shutdown: CancellationToken) {
+pub async fn serve_udp(socket: UdpSocket, tap: Tap, shutdown: CancellationToken) {
     let mut buf = [0u8; MAX_DATAGRAM + 1];
     loop {
         let received = tokio::select! {
@@ -81,8 +103,10 @@ pub async fn serve_udp(socket: UdpSocket, shutdown: CancellationToken) {
             }
             // Exactly the bytes received go back: never more, so no amplification.
             Ok((len, peer)) => {
-                if let Err(err) = socket.send_to(&buf[..len], peer).await {
-                    tracing::debug!(%peer, %err, "udp-echo: send failed");
+                tap.read(Endpoint::UdpEcho, peer, &buf[..len]);
+                match socket.send_to(&buf[..len], peer).await {
+                    Ok(len) => tap.publish(Endpoint::UdpEcho, peer, TapKind::Wrote { len }),
+                    Err(err) => tracing::debug!(%peer, %err, "udp-echo: send failed"),
                 }
             }
             Err(err) => tracing::debug!(%err, "udp-echo: recv failed"),

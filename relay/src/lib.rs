@@ -22,6 +22,7 @@
 //! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
 //! - [`limits`]: per-client-address accounting for the WebSocket limit.
 //! - [`metrics`]: `/metrics` in Prometheus' text format.
+//! - [`tap`]: the live tap, broadcasting what the echo endpoints do to watching pages.
 //!
 //! Shutdown is cooperative: every task watches one [`CancellationToken`]; on Ctrl-C/SIGTERM it
 //! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
@@ -34,6 +35,7 @@ pub mod limits;
 pub mod metrics;
 pub mod session;
 pub mod site;
+pub mod tap;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -56,6 +58,7 @@ pub struct AppState {
     pub http_demo: SocketAddr,
     pub limits: config::Limits,
     pub per_ip: limits::PerIp,
+    pub tap: tap::Tap,
     pub metrics: Arc<metrics::Metrics>,
     pub shutdown: CancellationToken,
     /// WebSocket tasks, so shutdown can wait for their close frames to go out.
@@ -107,19 +110,27 @@ impl Relay {
         let addrs = self.addrs();
         let tasks = TaskTracker::new();
         let limits = &self.config.limits;
+        let loopback =
+            [addrs.site, addrs.tcp_echo, addrs.udp_echo].iter().all(|a| a.ip().is_loopback());
+        let tap = tap::Tap::new(match limits.tap {
+            config::TapMode::Auto => loopback,
+            config::TapMode::On => true,
+            config::TapMode::Off => false,
+        });
         let state = Arc::new(AppState {
             tcp_echo: addrs.tcp_echo,
             udp_echo: addrs.udp_echo,
             http_demo: addrs.http_demo,
             per_ip: limits::PerIp::new(limits.max_ws_per_ip),
+            tap: tap.clone(),
             metrics: Arc::default(),
             limits: limits.clone(),
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
         });
         let tcp_idle = Duration::from_secs(limits.tcp_idle_secs);
-        tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, shutdown.clone()));
-        tasks.spawn(echo::serve_udp(self.udp_echo, shutdown.clone()));
+        tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, tap.clone(), shutdown.clone()));
+        tasks.spawn(echo::serve_udp(self.udp_echo, tap, shutdown.clone()));
         let header_timeout = Duration::from_secs(limits.http_header_secs);
         tasks.spawn(http_demo::serve(self.http_demo, header_timeout, shutdown.clone()));
 

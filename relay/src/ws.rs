@@ -24,7 +24,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tracing::Instrument as _;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
@@ -131,7 +131,8 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     };
 
     let reader = async {
-        let mut conn = Connection { state: state.clone(), out, sessions: HashMap::new() };
+        let mut conn =
+            Connection { state: state.clone(), out, sessions: HashMap::new(), tap: None };
         let hello = ServerMsg::Hello {
             protocol: wire::SUBPROTOCOL.into(),
             endpoints: Endpoint::ALL.to_vec(),
@@ -184,6 +185,8 @@ struct Connection {
     state: Arc<AppState>,
     out: mpsc::Sender<Message>,
     sessions: HashMap<SessionId, Session>,
+    /// Forwards tap events while this page watches.
+    tap: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Connection {
@@ -226,6 +229,7 @@ impl Connection {
         let (session, command) = match msg {
             ClientMsg::Open { session, endpoint } => return self.open(session, endpoint).await,
             ClientMsg::Close { session } => return self.close(session).await,
+            ClientMsg::Tap { on } => return self.tap(on).await,
             ClientMsg::Send { session, data } => (session, Command::Write(data.into_bytes())),
             ClientMsg::SendBatch { session, writes } => {
                 (session, Command::Batch(writes.into_iter().map(Payload::into_bytes).collect()))
@@ -290,7 +294,38 @@ impl Connection {
         self.error(Some(session), ErrorCode::UnknownSession, message).await;
     }
 
+    async fn tap(&mut self, on: bool) {
+        if let Some(forwarding) = self.tap.take() {
+            forwarding.abort();
+        }
+        if !on {
+            return;
+        }
+        let Some(mut events) = self.state.tap.subscribe() else {
+            let message = "the live tap is off on this relay: it is bound to a public address, where                            it would show other people's traffic (an operator can enable it with --tap on)";
+            return self.error(None, ErrorCode::TapDisabled, message.into()).await;
+        };
+        let out = self.out.clone();
+        self.tap = Some(tokio::spawn(async move {
+            loop {
+                let msg = match events.recv().await {
+                    Ok(event) => ServerMsg::Tap { event },
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        ServerMsg::TapLagged { missed }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if out.send(frame(&msg)).await.is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+
     async fn close_all(&mut self) {
+        if let Some(forwarding) = self.tap.take() {
+            forwarding.abort();
+        }
         for (_, session) in self.sessions.drain() {
             session.close().await;
         }

@@ -115,6 +115,9 @@ pub enum ClientMsg {
     Shutdown { session: SessionId },
     /// Close the session's socket.
     Close { session: SessionId },
+    /// Start (`on: true`) or stop watching every connection the echo endpoints serve, from
+    /// any client — a learner's own Python script included.
+    Tap { on: bool },
 }
 
 /// Messages from the relay to the page.
@@ -142,10 +145,45 @@ pub enum ServerMsg {
     ShutDown { session: SessionId, at_us: u64 },
     /// The session is over and its id may be reused.
     Closed { session: SessionId },
+    /// Something the echo endpoints did, for a WebSocket that turned the tap on.
+    Tap { event: TapEvent },
+    /// This WebSocket read tap events too slowly and `missed` of them were dropped.
+    TapLagged { missed: u64 },
     /// Something went wrong. `session` is set when one session is affected; the WebSocket
     /// stays open either way.
     Error { session: Option<SessionId>, code: ErrorCode, message: String },
 }
+
+/// One thing an echo endpoint did with one client, as the live tap reports it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct TapEvent {
+    pub endpoint: Endpoint,
+    /// The client's address and port, e.g. `127.0.0.1:51234`.
+    pub peer: String,
+    /// Milliseconds since the relay started.
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub kind: TapKind,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum TapKind {
+    /// `accept()` returned this client's connection.
+    Accepted,
+    /// One `read()` (TCP) or one datagram (UDP) returned `len` bytes; `data` holds the first
+    /// [`TAP_DATA_MAX`] of them.
+    Read { len: usize, data: Payload },
+    /// The endpoint wrote `len` bytes back.
+    Wrote { len: usize },
+    /// The client closed (FIN) and the endpoint closed too.
+    Closed,
+    /// The connection ended with an error (a reset, or the idle timeout).
+    Ended { reason: String },
+}
+
+/// The most bytes of one read a tap event carries.
+pub const TAP_DATA_MAX: usize = 1024;
 
 /// Stable, machine-readable error codes. The accompanying message is for humans.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,6 +209,8 @@ pub enum ErrorCode {
     DatagramTooLarge,
     /// The session used up its byte or message budget; it is closed.
     BudgetExceeded,
+    /// The live tap is off on this relay (it is bound to a public address; see `--tap`).
+    TapDisabled,
 }
 
 impl ErrorCode {
@@ -186,6 +226,7 @@ impl ErrorCode {
             ErrorCode::WrongSessionKind => "wrong_session_kind",
             ErrorCode::DatagramTooLarge => "datagram_too_large",
             ErrorCode::BudgetExceeded => "budget_exceeded",
+            ErrorCode::TapDisabled => "tap_disabled",
         }
     }
 }
@@ -269,6 +310,7 @@ mod tests {
             ErrorCode::WrongSessionKind,
             ErrorCode::DatagramTooLarge,
             ErrorCode::BudgetExceeded,
+            ErrorCode::TapDisabled,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
         }
