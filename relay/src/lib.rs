@@ -23,6 +23,7 @@
 //! - [`limits`]: per-client-address accounting for the WebSocket limit.
 //! - [`metrics`]: `/metrics` in Prometheus' text format.
 //! - [`tap`]: the live tap, broadcasting what the echo endpoints do to watching pages.
+//! - [`tcp_info`]: the kernel's `TCP_INFO` for a session's socket.
 //!
 //! Shutdown is cooperative: every task watches one [`CancellationToken`]; on Ctrl-C/SIGTERM it
 //! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
@@ -36,6 +37,7 @@ pub mod metrics;
 pub mod session;
 pub mod site;
 pub mod tap;
+pub mod tcp_info;
 pub mod ws;
 
 use std::net::SocketAddr;

@@ -46,6 +46,7 @@ pub enum Command {
     Batch(Vec<Vec<u8>>),
     NoDelay(bool),
     Shutdown,
+    TcpInfo,
 }
 
 #[derive(Debug)]
@@ -157,7 +158,7 @@ impl Session {
         let bytes = match &command {
             Command::Write(data) => data.len() as u64,
             Command::Batch(writes) => writes.iter().map(|w| w.len() as u64).sum(),
-            Command::NoDelay(_) | Command::Shutdown => 0,
+            Command::NoDelay(_) | Command::Shutdown | Command::TcpInfo => 0,
         };
         if bytes > self.budget {
             let message = format!(
@@ -275,6 +276,13 @@ async fn write_stream(
                     return report.error(err, "setsockopt(TCP_NODELAY)").await;
                 }
                 report.send(ServerMsg::NoDelay { session: report.id, on }).await;
+                continue;
+            }
+            Command::TcpInfo => {
+                match crate::tcp_info::snapshot(socket.as_ref()) {
+                    Ok(info) => report.send(ServerMsg::TcpInfo { session: report.id, info }).await,
+                    Err(err) => return report.error(err, "getsockopt(TCP_INFO)").await,
+                };
                 continue;
             }
             Command::Shutdown => {

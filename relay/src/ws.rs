@@ -236,6 +236,7 @@ impl Connection {
             }
             ClientMsg::SetNoDelay { session, on } => (session, Command::NoDelay(on)),
             ClientMsg::Shutdown { session } => (session, Command::Shutdown),
+            ClientMsg::TcpInfo { session } => (session, Command::TcpInfo),
         };
         let Some(target) = self.sessions.get_mut(&session) else {
             return self.unknown(session).await;

@@ -86,6 +86,17 @@ async fn nodelay_and_half_close_behave_like_the_socket_calls() {
     send(&mut ws, &ClientMsg::SetNoDelay { session: 1, on: true }).await;
     assert_eq!(recv(&mut ws).await, ServerMsg::NoDelay { session: 1, on: true });
     round_trip(&mut ws, 1, "with Nagle off").await;
+    send(&mut ws, &ClientMsg::TcpInfo { session: 1 }).await;
+    match recv(&mut ws).await {
+        ServerMsg::TcpInfo { session: 1, info } => {
+            assert_eq!(info.state, "ESTABLISHED");
+            assert!(info.rtt_us > 0, "a round trip has been measured: {info:?}");
+            assert!(info.snd_cwnd >= 1 && info.snd_mss > 0, "{info:?}");
+            // Loopback's MTU is 65536, so the MSS is far above Ethernet's 1460.
+            assert!(info.snd_mss > 1460, "{info:?}");
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Half-close: our FIN goes out after "bye"; the echo server still echoes it, then closes.
     send(&mut ws, &ClientMsg::Send { session: 1, data: Payload::Text("bye".into()) }).await;

@@ -113,6 +113,8 @@ pub enum ClientMsg {
     SetNoDelay { session: SessionId, on: bool },
     /// TCP: `shutdown(SHUT_WR)`, a half-close: send FIN, keep reading.
     Shutdown { session: SessionId },
+    /// TCP, Linux relays: a snapshot of the kernel's `TCP_INFO` for the session's socket.
+    TcpInfo { session: SessionId },
     /// Close the session's socket.
     Close { session: SessionId },
     /// Start (`on: true`) or stop watching every connection the echo endpoints serve, from
@@ -141,6 +143,8 @@ pub enum ServerMsg {
     Datagram { session: SessionId, len: usize, at_us: u64, data: Payload },
     /// `TCP_NODELAY` is now `on`.
     NoDelay { session: SessionId, on: bool },
+    /// The kernel's view of the session's connection, answering `tcp_info`.
+    TcpInfo { session: SessionId, info: TcpInfo },
     /// `shutdown(SHUT_WR)` done: our FIN is on its way.
     ShutDown { session: SessionId, at_us: u64 },
     /// The session is over and its id may be reused.
@@ -152,6 +156,26 @@ pub enum ServerMsg {
     /// Something went wrong. `session` is set when one session is affected; the WebSocket
     /// stays open either way.
     Error { session: Option<SessionId>, code: ErrorCode, message: String },
+}
+
+/// Linux's `TCP_INFO` for one socket: the fields a lesson discusses.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct TcpInfo {
+    /// The connection's state, spelled as RFC 9293 spells it (`ESTABLISHED`).
+    pub state: String,
+    /// Smoothed round-trip time and its variation (RFC 6298), microseconds.
+    pub rtt_us: u32,
+    pub rttvar_us: u32,
+    /// Congestion window, in segments.
+    pub snd_cwnd: u32,
+    /// Maximum segment sizes for sending and receiving.
+    pub snd_mss: u32,
+    pub rcv_mss: u32,
+    /// Retransmissions of the current unacknowledged data, and over the connection's life.
+    pub retransmits: u8,
+    pub total_retrans: u32,
+    /// Segments sent and not yet acknowledged.
+    pub unacked: u32,
 }
 
 /// One thing an echo endpoint did with one client, as the live tap reports it.
