@@ -57,6 +57,19 @@ pub struct Limits {
     #[arg(long, env = "SOCKLAB_WS_IDLE_SECS", default_value_t = 300)]
     pub ws_idle_secs: u64,
 
+    /// Messages per second one WebSocket may send on average (bursts of twice that).
+    #[arg(long, env = "SOCKLAB_WS_MSGS_PER_SEC", default_value_t = 100)]
+    pub ws_msgs_per_sec: u32,
+
+    /// Close a session after this many seconds with no traffic either way.
+    #[arg(long, env = "SOCKLAB_SESSION_IDLE_SECS", default_value_t = 120)]
+    pub session_idle_secs: u64,
+
+    /// Datagrams per second the UDP echo answers for one source address (bursts of twice
+    /// that); beyond it, datagrams are dropped, so the relay cannot be used as a reflector.
+    #[arg(long, env = "SOCKLAB_UDP_PER_SEC", default_value_t = 50)]
+    pub udp_per_sec: u32,
+
     /// Bytes one session may send in its lifetime.
     #[arg(long, env = "SOCKLAB_SESSION_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub session_bytes: u64,

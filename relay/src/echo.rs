@@ -5,15 +5,22 @@
 
 use std::time::Duration;
 
+use std::collections::HashMap;
 use std::io::ErrorKind;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio_util::sync::CancellationToken;
 use wire::{Endpoint, TapKind};
 
+use crate::limits::Bucket;
+use crate::metrics::Metrics;
 use crate::tap::Tap;
+
+/// Source addresses the UDP echo keeps rate-limit state for.
+const MAX_UDP_SOURCES: usize = 4096;
 
 /// Largest UDP datagram the echo endpoint reads; bigger ones are truncated by the kernel and
 /// dropped here rather than echoed partially.
@@ -89,8 +96,17 @@ async fn echo_stream(
     }
 }
 
-pub async fn serve_udp(socket: UdpSocket, tap: Tap, shutdown: CancellationToken) {
+pub async fn serve_udp(
+    socket: UdpSocket,
+    per_sec: u32,
+    tap: Tap,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+) {
     let mut buf = [0u8; MAX_DATAGRAM + 1];
+    // One bucket per source address. Sources are forgotten when the map grows large, so a
+    // flood of forged addresses costs a bounded amount of memory (and gets no more replies).
+    let mut buckets: HashMap<IpAddr, Bucket> = HashMap::new();
     loop {
         let received = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -104,6 +120,15 @@ pub async fn serve_udp(socket: UdpSocket, tap: Tap, shutdown: CancellationToken)
             // Exactly the bytes received go back: never more, so no amplification.
             Ok((len, peer)) => {
                 tap.read(Endpoint::UdpEcho, peer, &buf[..len]);
+                if buckets.len() >= MAX_UDP_SOURCES && !buckets.contains_key(&peer.ip()) {
+                    buckets.clear();
+                }
+                let bucket =
+                    buckets.entry(peer.ip()).or_insert_with(|| Bucket::new(per_sec, per_sec * 2));
+                if !bucket.take() {
+                    metrics.limit_hit("udp_rate");
+                    continue;
+                }
                 match socket.send_to(&buf[..len], peer).await {
                     Ok(len) => tap.publish(Endpoint::UdpEcho, peer, TapKind::Wrote { len }),
                     Err(err) => tracing::debug!(%peer, %err, "udp-echo: send failed"),

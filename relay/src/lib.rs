@@ -132,7 +132,14 @@ impl Relay {
         });
         let tcp_idle = Duration::from_secs(limits.tcp_idle_secs);
         tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, tap.clone(), shutdown.clone()));
-        tasks.spawn(echo::serve_udp(self.udp_echo, tap, shutdown.clone()));
+        let udp = echo::serve_udp(
+            self.udp_echo,
+            limits.udp_per_sec,
+            tap,
+            state.metrics.clone(),
+            shutdown.clone(),
+        );
+        tasks.spawn(udp);
         let header_timeout = Duration::from_secs(limits.http_header_secs);
         tasks.spawn(http_demo::serve(self.http_demo, header_timeout, shutdown.clone()));
 

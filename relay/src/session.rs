@@ -18,6 +18,7 @@
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Message;
@@ -57,6 +58,7 @@ pub struct Session {
     tasks: Vec<JoinHandle<()>>,
     metrics: Arc<Metrics>,
     endpoint: Endpoint,
+    report: Reporter,
 }
 
 #[derive(Debug)]
@@ -81,11 +83,17 @@ struct Reporter {
     out: mpsc::Sender<Message>,
     opened: Instant,
     metrics: Arc<Metrics>,
+    /// When the session last moved bytes either way, in µs since it opened.
+    last_active_us: Arc<AtomicU64>,
 }
 
 impl Reporter {
     fn since_open_us(&self) -> u64 {
         self.opened.elapsed().as_micros() as u64
+    }
+
+    fn active(&self) {
+        self.last_active_us.store(self.since_open_us(), Ordering::Relaxed);
     }
 
     /// Queue a report; `false` once the WebSocket is gone and the session should stop.
@@ -121,7 +129,8 @@ impl Session {
             code: ErrorCode::ConnectFailed,
             message: format!("could not connect to {}: {message}", endpoint.name()),
         };
-        let report = Reporter { id, out, opened, metrics: metrics.clone() };
+        let last_active_us = Arc::default();
+        let report = Reporter { id, out, opened, metrics: metrics.clone(), last_active_us };
         let (kind, tasks) = if endpoint.is_stream() {
             let connecting = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target));
             let stream = match connecting.await {
@@ -150,7 +159,13 @@ impl Session {
         let connect_us = opened.elapsed().as_micros() as u64;
         report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
         metrics.session_opened(endpoint);
-        Ok(Session { kind, budget, tasks, metrics, endpoint })
+        Ok(Session { kind, budget, tasks, metrics, endpoint, report })
+    }
+
+    /// How long the session has moved no bytes either way.
+    pub fn idle_for(&self) -> Duration {
+        let last = self.report.last_active_us.load(Ordering::Relaxed);
+        Duration::from_micros(self.report.since_open_us().saturating_sub(last))
     }
 
     /// Carry out a command. Waits while the session's queue is full (backpressure to the page).
@@ -170,6 +185,7 @@ impl Session {
             return Err(Refused { code: ErrorCode::BudgetExceeded, message, fatal: true });
         }
         self.budget -= bytes;
+        self.report.active();
         match &self.kind {
             Kind::Tcp(commands) => commands.send(command).await.map_err(|_| Refused {
                 code: ErrorCode::SocketError,
@@ -241,6 +257,7 @@ async fn read_stream(mut socket: OwnedReadHalf, report: Reporter) {
             }
             Ok(len) => {
                 report.metrics.bytes_down(len);
+                report.active();
                 ServerMsg::Read {
                     session,
                     len,
@@ -318,6 +335,7 @@ async fn read_datagrams(socket: Arc<UdpSocket>, report: Reporter) {
         let msg = match socket.recv(&mut buf).await {
             Ok(len) => {
                 report.metrics.bytes_down(len);
+                report.active();
                 let data = Payload::from_bytes(buf[..len].to_vec());
                 ServerMsg::Datagram { session: report.id, len, at_us: report.since_open_us(), data }
             }

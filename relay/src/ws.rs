@@ -29,7 +29,7 @@ use tracing::Instrument as _;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::AppState;
-use crate::limits::Slot;
+use crate::limits::{Bucket, Slot};
 use crate::session::{Command, Refused, Session};
 
 /// Reports queued for one WebSocket before sessions wait.
@@ -131,32 +131,56 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     };
 
     let reader = async {
-        let mut conn =
-            Connection { state: state.clone(), out, sessions: HashMap::new(), tap: None };
+        let limits = &state.limits;
+        let mut conn = Connection {
+            state: state.clone(),
+            out,
+            sessions: HashMap::new(),
+            tap: None,
+            rate: Bucket::new(limits.ws_msgs_per_sec, limits.ws_msgs_per_sec.saturating_mul(2)),
+        };
         let hello = ServerMsg::Hello {
             protocol: wire::SUBPROTOCOL.into(),
             endpoints: Endpoint::ALL.to_vec(),
         };
         conn.send(hello).await;
-        let idle = Duration::from_secs(state.limits.ws_idle_secs);
+        let idle = Duration::from_secs(limits.ws_idle_secs);
+        let session_idle = Duration::from_secs(limits.session_idle_secs);
+        let mut sweep = tokio::time::interval(session_idle.min(Duration::from_secs(1)));
+        // A deadline, not a timeout around each wait: only the page's messages push it back.
+        let ws_deadline = tokio::time::sleep(idle);
+        tokio::pin!(ws_deadline);
         loop {
             let msg = tokio::select! {
+                _ = sweep.tick() => {
+                    conn.close_idle(session_idle).await;
+                    continue;
+                }
                 _ = state.shutdown.cancelled() => {
                     let _ = conn.out.send(close(close_code::AWAY, "relay shutting down")).await;
                     break;
                 }
-                msg = tokio::time::timeout(idle, stream.next()) => match msg {
-                    Ok(msg) => msg,
-                    Err(_) => {
-                        state.metrics.limit_hit("ws_idle");
-                        let reason = format!("no message for {} s", idle.as_secs());
-                        let _ = conn.out.send(close(close_code::NORMAL, &reason)).await;
-                        break;
-                    }
-                },
+                _ = &mut ws_deadline => {
+                    state.metrics.limit_hit("ws_idle");
+                    let reason = format!("no message for {} s", idle.as_secs());
+                    let _ = conn.out.send(close(close_code::NORMAL, &reason)).await;
+                    break;
+                }
+                msg = stream.next() => {
+                    ws_deadline.as_mut().reset(tokio::time::Instant::now() + idle);
+                    msg
+                }
             };
             match msg {
-                Some(Ok(Message::Text(text))) => conn.dispatch(&text).await,
+                Some(Ok(Message::Text(text))) if conn.rate.take() => conn.dispatch(&text).await,
+                Some(Ok(Message::Text(_))) => {
+                    conn.state.metrics.limit_hit("ws_rate");
+                    let message = format!(
+                        "more than {} messages a second; this one was dropped (--ws-msgs-per-sec)",
+                        limits.ws_msgs_per_sec
+                    );
+                    conn.error(None, ErrorCode::RateLimited, message).await;
+                }
                 Some(Ok(Message::Binary(_))) => {
                     let message =
                         "binary frames are not part of this protocol; send JSON text frames";
@@ -187,6 +211,8 @@ struct Connection {
     sessions: HashMap<SessionId, Session>,
     /// Forwards tap events while this page watches.
     tap: Option<tokio::task::JoinHandle<()>>,
+    /// The page's message rate.
+    rate: Bucket,
 }
 
 impl Connection {
@@ -321,6 +347,21 @@ impl Connection {
                 }
             }
         }));
+    }
+
+    async fn close_idle(&mut self, limit: Duration) {
+        let idle: Vec<SessionId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.idle_for() >= limit)
+            .map(|(id, _)| *id)
+            .collect();
+        for session in idle {
+            self.state.metrics.limit_hit("session_idle");
+            let message = format!("no traffic for {} s; the session is closed", limit.as_secs());
+            self.error(Some(session), ErrorCode::IdleTimeout, message).await;
+            self.close(session).await;
+        }
     }
 
     async fn close_all(&mut self) {

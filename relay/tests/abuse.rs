@@ -244,3 +244,64 @@ async fn connection_churn_leaves_nothing_behind() {
     assert!(text.contains("socklab_sessions_open{endpoint=\"tcp-echo\"} 1\n"), "{text}");
     relay.stop().await;
 }
+
+#[tokio::test]
+async fn a_flooding_page_is_rate_limited_and_keeps_its_websocket() {
+    let relay = common::start_with(|c| c.limits.ws_msgs_per_sec = 5).await;
+    let mut ws = bystander(&relay).await;
+    for _ in 0..40 {
+        send(&mut ws, &ClientMsg::Close { session: 99 }).await;
+    }
+    let (mut limited, mut answered) = (0, 0);
+    for _ in 0..40 {
+        match recv(&mut ws).await {
+            ServerMsg::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
+            ServerMsg::Error { code: ErrorCode::UnknownSession, .. } => answered += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    // A burst of 10 (twice the rate; the bystander's `open` took one) got through, plus what
+    // refilled meanwhile.
+    assert!((9..=13).contains(&answered), "answered {answered}, limited {limited}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    round_trip(&mut ws, 1, "after the flood").await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_silent_session_is_closed_after_the_idle_timeout() {
+    let relay = common::start_with(|c| c.limits.session_idle_secs = 1).await;
+    let mut ws = relay.ws().await;
+    open(&mut ws, 1, Endpoint::TcpEcho).await;
+    match recv(&mut ws).await {
+        ServerMsg::Error { session: Some(1), code: ErrorCode::IdleTimeout, .. } => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(recv(&mut ws).await, ServerMsg::Closed { session: 1 });
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn udp_echo_never_amplifies_and_limits_each_source() {
+    let relay = common::start_with(|c| c.limits.udp_per_sec = 5).await;
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    for n in 0..50u8 {
+        socket.send_to(&[n; 100], relay.addrs.udp_echo).await.unwrap();
+    }
+    let mut buf = [0u8; 4096];
+    let mut replies = 0;
+    while let Ok(Ok((len, _))) =
+        tokio::time::timeout(Duration::from_millis(300), socket.recv_from(&mut buf)).await
+    {
+        assert_eq!(len, 100, "a reply is never larger than its request");
+        replies += 1;
+    }
+    assert!((10..=12).contains(&replies), "{replies} replies to 50 datagrams");
+    // Another source is not affected by the first one's limit.
+    let other = tokio::net::UdpSocket::bind("127.0.0.2:0").await.unwrap();
+    other.send_to(b"hi", relay.addrs.udp_echo).await.unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(2), other.recv_from(&mut buf)).await;
+    assert_eq!(reply.expect("an answer").unwrap().0, 2);
+    assert!(relay.metrics().await.contains("socklab_limit_hits_total{limit=\"udp_rate\"}"));
+    relay.stop().await;
+}

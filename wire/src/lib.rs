@@ -233,6 +233,10 @@ pub enum ErrorCode {
     DatagramTooLarge,
     /// The session used up its byte or message budget; it is closed.
     BudgetExceeded,
+    /// Messages arrive faster than the relay's per-WebSocket rate; this one was dropped.
+    RateLimited,
+    /// The session had no traffic for the idle timeout; it is closed.
+    IdleTimeout,
     /// The live tap is off on this relay (it is bound to a public address; see `--tap`).
     TapDisabled,
 }
@@ -250,6 +254,8 @@ impl ErrorCode {
             ErrorCode::WrongSessionKind => "wrong_session_kind",
             ErrorCode::DatagramTooLarge => "datagram_too_large",
             ErrorCode::BudgetExceeded => "budget_exceeded",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::IdleTimeout => "idle_timeout",
             ErrorCode::TapDisabled => "tap_disabled",
         }
     }
@@ -334,6 +340,8 @@ mod tests {
             ErrorCode::WrongSessionKind,
             ErrorCode::DatagramTooLarge,
             ErrorCode::BudgetExceeded,
+            ErrorCode::RateLimited,
+            ErrorCode::IdleTimeout,
             ErrorCode::TapDisabled,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
