@@ -71,7 +71,27 @@ impl Reducible for State {
             Incoming::Msg(ServerMsg::Error { code, message, .. }) => {
                 log("error", format!("{}: {message}", code.as_str()))
             }
-            Incoming::Msg(ServerMsg::Hello { .. } | ServerMsg::Closed { .. }) => {}
+            Incoming::Msg(ServerMsg::PeerReset { at_us, .. }) => {
+                log("error", format!("{} read() → connection reset (RST)", ms(at_us)))
+            }
+            Incoming::Msg(ServerMsg::Datagram { len, at_us, data, .. }) => log(
+                "read",
+                format!(
+                    "{} recvfrom() → {len} bytes: {}",
+                    ms(at_us),
+                    String::from_utf8_lossy(data.as_bytes())
+                ),
+            ),
+            // This widget never asks for these.
+            Incoming::Msg(
+                ServerMsg::Hello { .. }
+                | ServerMsg::Closed { .. }
+                | ServerMsg::NoDelay { .. }
+                | ServerMsg::ShutDown { .. }
+                | ServerMsg::TcpInfo { .. }
+                | ServerMsg::Tap { .. }
+                | ServerMsg::TapLagged { .. },
+            ) => {}
             Incoming::Closed(reason) => next.status = Status::Disconnected(reason),
         }
         let excess = next.log.len().saturating_sub(MAX_LOG);
