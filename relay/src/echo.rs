@@ -3,12 +3,10 @@
 //! These are ordinary sockets, reachable by the relay's WebSocket sessions *and* by anything
 //! else on the machine — a learner's `python3 echo_client.py` included.
 
-use std::time::Duration;
-
 use std::collections::HashMap;
-use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
@@ -59,6 +57,14 @@ async fn echo_stream(
     tap: Tap,
     shutdown: CancellationToken,
 ) {
+    // An echo server answers each request as soon as it has it. With Nagle's algorithm on, a
+    // message longer than our buffer goes back in two writes, and the second waits for the
+    // client to acknowledge the first, which a client that is itself waiting for the rest of
+    // its reply delays by ~40 ms. (Whether the *client's* writes coalesce is its own choice:
+    // the page toggles that per session.)
+    if let Err(err) = stream.set_nodelay(true) {
+        tracing::debug!(%err, "tcp-echo: cannot set TCP_NODELAY");
+    }
     let (mut reader, mut writer) = stream.split();
     // One fixed buffer: a client that sends but never reads fills the kernel's buffers, our
     // write blocks, we stop reading — memory stays bounded, and the idle timer ends it.
@@ -66,15 +72,15 @@ async fn echo_stream(
     let echo = async {
         loop {
             let len = match tokio::time::timeout(idle, reader.read(&mut buf)).await {
-                Err(_) => return Err(std::io::Error::new(ErrorKind::TimedOut, "idle")),
+                Err(_) => return Err(Ending::Idle),
                 Ok(Ok(0)) => return Ok(()),
                 Ok(Ok(len)) => len,
-                Ok(Err(err)) => return Err(err),
+                Ok(Err(err)) => return Err(Ending::Failed(err)),
             };
             tap.read(Endpoint::TcpEcho, peer, &buf[..len]);
             match tokio::time::timeout(idle, writer.write_all(&buf[..len])).await {
-                Err(_) => return Err(std::io::Error::new(ErrorKind::TimedOut, "not reading")),
-                Ok(result) => result?,
+                Err(_) => return Err(Ending::NotReading),
+                Ok(result) => result.map_err(Ending::Failed)?,
             }
             tap.publish(Endpoint::TcpEcho, peer, TapKind::Wrote { len });
         }
@@ -89,9 +95,39 @@ async fn echo_stream(
             let _ = writer.shutdown().await;
             tap.publish(Endpoint::TcpEcho, peer, TapKind::Closed);
         }
-        Err(err) => {
-            tracing::debug!(%err, "tcp-echo: connection ended");
-            tap.publish(Endpoint::TcpEcho, peer, TapKind::Ended { reason: err.to_string() });
+        Err(ending) => {
+            // A client that stopped reading would leave our unsent echo in the kernel, which
+            // keeps retrying it long after we let go (FIN-WAIT-1 with a zero window). Abort
+            // instead, as nginx's `reset_timedout_connection` does: the kernel frees the
+            // buffers at once and sends RST, which tells the client its data was discarded.
+            if matches!(ending, Ending::NotReading)
+                && let Err(err) = stream.set_zero_linger()
+            {
+                tracing::debug!(%err, "tcp-echo: cannot set SO_LINGER");
+            }
+            let reason = ending.to_string();
+            tracing::debug!(%reason, "tcp-echo: connection ended");
+            tap.publish(Endpoint::TcpEcho, peer, TapKind::Ended { reason });
+        }
+    }
+}
+
+/// Why the echo server let a client go before it sent FIN.
+#[derive(Debug)]
+enum Ending {
+    /// Nothing arrived for the idle limit.
+    Idle,
+    /// Our echo could not be written for the idle limit: the client is not reading.
+    NotReading,
+    Failed(std::io::Error),
+}
+
+impl std::fmt::Display for Ending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ending::Idle => f.write_str("idle"),
+            Ending::NotReading => f.write_str("not reading"),
+            Ending::Failed(err) => err.fmt(f),
         }
     }
 }

@@ -45,6 +45,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use axum::serve::ListenerExt as _;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -144,7 +145,16 @@ impl Relay {
         tasks.spawn(http_demo::serve(self.http_demo, header_timeout, shutdown.clone()));
 
         let app = site::router(&self.config.site_dir, state);
-        axum::serve(self.site, app.into_make_service_with_connect_info::<SocketAddr>())
+        // Every WebSocket report is a small frame the page is waiting for. With Nagle's
+        // algorithm on, a frame written while the previous one is unacknowledged waits for the
+        // browser's delayed ACK (~40 ms on Linux): a `read` right behind a `wrote` would arrive
+        // 40 ms late. Reports are already batched where it helps (see `ws::serve`'s writer).
+        let site = self.site.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "cannot set TCP_NODELAY");
+            }
+        });
+        axum::serve(site, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
             .context("HTTP server failed")?;

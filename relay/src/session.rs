@@ -18,7 +18,7 @@
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Message;
@@ -142,9 +142,10 @@ impl Session {
             };
             let (read_half, write_half) = stream.into_split();
             let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
+            let shut_down = Arc::new(AtomicBool::new(false));
             let tasks = vec![
-                tokio::spawn(read_stream(read_half, report.clone())),
-                tokio::spawn(write_stream(write_half, queued, report.clone())),
+                tokio::spawn(read_stream(read_half, report.clone(), shut_down.clone())),
+                tokio::spawn(write_stream(write_half, queued, report.clone(), shut_down)),
             ];
             (Kind::Tcp(commands), tasks)
         } else {
@@ -246,13 +247,26 @@ async fn send_datagram(
     }
 }
 
-async fn read_stream(mut socket: OwnedReadHalf, report: Reporter) {
+/// `shut_down`: the writer has called `shutdown(SHUT_WR)` (set before the call).
+async fn read_stream(mut socket: OwnedReadHalf, report: Reporter, shut_down: Arc<AtomicBool>) {
     let mut buf = vec![0; READ_CHUNK];
     loop {
+        let read = socket.read(&mut buf).await;
         let (session, at_us) = (report.id, report.since_open_us());
-        let msg = match socket.read(&mut buf).await {
+        let msg = match read {
+            // The end of the stream — or a reset that our writer met first: the kernel reports
+            // a reset to whichever call asks first, and read() then sees only the end. The
+            // socket's state tells them apart: the peer's FIN leaves it in CLOSE-WAIT, a reset
+            // in CLOSED (which both FINs also lead to, but only once we have shut down too).
             Ok(0) => {
-                report.send(ServerMsg::PeerClosed { session, at_us }).await;
+                let reset = !shut_down.load(Ordering::Acquire)
+                    && crate::tcp_info::is_closed(socket.as_ref());
+                let msg = if reset {
+                    ServerMsg::PeerReset { session, at_us }
+                } else {
+                    ServerMsg::PeerClosed { session, at_us }
+                };
+                report.send(msg).await;
                 return;
             }
             Ok(len) => {
@@ -283,6 +297,7 @@ async fn write_stream(
     mut socket: OwnedWriteHalf,
     mut queued: mpsc::Receiver<Command>,
     report: Reporter,
+    shut_down: Arc<AtomicBool>,
 ) {
     while let Some(command) = queued.recv().await {
         let writes = match command {
@@ -303,6 +318,7 @@ async fn write_stream(
                 continue;
             }
             Command::Shutdown => {
+                shut_down.store(true, Ordering::Release);
                 if let Err(err) = socket.shutdown().await {
                     return report.error(err, "shutdown").await;
                 }

@@ -24,6 +24,12 @@ fn state_name(state: u8) -> &'static str {
     }
 }
 
+/// Whether the kernel has finished with the connection (state CLOSED). Where `TCP_INFO`
+/// cannot be read, says no.
+pub fn is_closed(stream: &TcpStream) -> bool {
+    snapshot(stream).is_ok_and(|info| info.state == state_name(7))
+}
+
 #[cfg(target_os = "linux")]
 pub fn snapshot(stream: &TcpStream) -> std::io::Result<TcpInfo> {
     use std::os::fd::AsRawFd as _;

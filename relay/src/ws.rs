@@ -34,6 +34,10 @@ use crate::session::{Command, Refused, Session};
 
 /// Reports queued for one WebSocket before sessions wait.
 const OUT_QUEUE: usize = 64;
+/// Initial read buffer of one WebSocket. The library's default, 128 KiB, is resident from the
+/// first frame and was most of a session's memory; the page's messages are small, and the
+/// buffer still grows (up to the message limit) for a large one.
+const WS_READ_BUFFER: usize = 8 * 1024;
 
 /// Serialise a report as a text frame.
 pub fn frame(msg: &ServerMsg) -> Message {
@@ -79,13 +83,15 @@ pub async fn upgrade(
         return refuse(StatusCode::TOO_MANY_REQUESTS, "ws_per_ip", reason);
     };
     let max = state.limits.max_message;
-    ws.protocols([wire::SUBPROTOCOL]).max_message_size(max).max_frame_size(max).on_upgrade(
-        move |socket| {
+    ws.protocols([wire::SUBPROTOCOL])
+        .max_message_size(max)
+        .max_frame_size(max)
+        .read_buffer_size(WS_READ_BUFFER)
+        .on_upgrade(move |socket| {
             let span = tracing::info_span!("ws", %peer);
             let tasks = state.tasks.clone();
             tasks.track_future(serve(socket, state, slot).instrument(span))
-        },
-    )
+        })
 }
 
 fn offers_subprotocol(headers: &HeaderMap) -> bool {
@@ -121,11 +127,28 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     let (mut sink, mut stream) = socket.split();
     let (out, mut queued) = mpsc::channel::<Message>(OUT_QUEUE);
 
+    // Frames already queued go out together: each is buffered (`feed`) and the socket is
+    // written once (`flush`) when the queue runs dry — one system call and, usually, one TCP
+    // segment for a burst of reports, the same trick a learner's framing code uses when it
+    // builds a whole message before calling send().
     let writer = async move {
-        while let Some(msg) = queued.recv().await {
-            let last = matches!(msg, Message::Close(_));
-            if sink.send(msg).await.is_err() || last {
-                break;
+        while let Some(mut msg) = queued.recv().await {
+            loop {
+                let last = matches!(msg, Message::Close(_));
+                if sink.feed(msg).await.is_err() {
+                    return;
+                }
+                if last {
+                    let _ = sink.flush().await;
+                    return;
+                }
+                match queued.try_recv() {
+                    Ok(next) => msg = next,
+                    Err(_) => break,
+                }
+            }
+            if sink.flush().await.is_err() {
+                return;
             }
         }
     };

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader};
-use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg};
+use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, TapKind};
 
 /// A WebSocket with one open tcp-echo session (id 1): the bystander every test checks on.
 async fn bystander(relay: &common::TestRelay) -> Ws {
@@ -206,6 +206,82 @@ async fn a_slow_reader_is_held_back_not_buffered_and_loses_nothing() {
         }
     }
     assert_eq!(echoed, total);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn an_upstream_reset_mid_stream_is_reported_and_others_carry_on() {
+    const BIG: usize = 32 * 1024 * 1024;
+    let relay = common::start_with(|c| {
+        c.limits.tcp_idle_secs = 2;
+        c.limits.max_message = BIG + 1024;
+        c.limits.session_bytes = BIG as u64;
+    })
+    .await;
+    // A watcher sees the echo server's side of things through the live tap.
+    let mut watcher = relay.ws().await;
+    send(&mut watcher, &ClientMsg::Tap { on: true }).await;
+    send(&mut watcher, &ClientMsg::Close { session: 99 }).await; // answered once tapping
+    assert!(matches!(recv(&mut watcher).await, ServerMsg::Error { session: Some(99), .. }));
+
+    let mut ws = relay.ws().await;
+    open(&mut ws, 2, Endpoint::TcpEcho).await;
+    // One 32 MiB write to the echo server from a page that reads nothing: more than every
+    // buffer on the way back holds, so the echo server's write blocks; after its 2 s limit it
+    // gives up on this client and aborts the connection with RST. (The JSON is built by hand:
+    // serde_json's escaping loop, unoptimised in a test build, takes seconds over 32 MiB.)
+    let empty = ClientMsg::Send { session: 2, data: Payload::Text(String::new()) };
+    let empty = serde_json::to_string(&empty).unwrap();
+    let big = empty.replace(r#""text":"""#, &format!(r#""text":"{}""#, "r".repeat(BIG)));
+    assert!(big.len() > BIG, "{empty}");
+    ws.send(Message::text(big)).await.unwrap();
+    loop {
+        match recv(&mut watcher).await {
+            ServerMsg::Tap { event }
+                if event.kind == TapKind::Ended { reason: "not reading".into() } =>
+            {
+                break;
+            }
+            ServerMsg::Tap { event } if matches!(event.kind, TapKind::Ended { .. }) => {
+                panic!("the echo server let go for another reason: {event:?}")
+            }
+            ServerMsg::Tap { .. } | ServerMsg::TapLagged { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    // (Opened only now: the echo server's 2 s limit would end an idle bystander too.)
+    let mut good = bystander(&relay).await;
+    round_trip(&mut good, 1, "a stalled page elsewhere is no concern of mine").await;
+    // Now the page reads: the bytes echoed before the reset, in order, then the reset; the
+    // unfinished write fails with a socket error (before or after, as the two tasks race).
+    // Neither ends the WebSocket.
+    let (mut echoed, mut write_failed) = (0, false);
+    loop {
+        match recv(&mut ws).await {
+            ServerMsg::Read { session: 2, data, .. } => {
+                assert!(data.as_bytes().iter().all(|b| *b == b'r'));
+                echoed += data.as_bytes().len();
+            }
+            ServerMsg::Error { session: Some(2), code: ErrorCode::SocketError, message } => {
+                assert!(message.contains("write failed"), "{message}");
+                write_failed = true;
+            }
+            ServerMsg::PeerReset { session: 2, .. } => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(echoed > 0 && echoed < BIG, "echoed {echoed} bytes before the reset");
+    if !write_failed {
+        match recv(&mut ws).await {
+            ServerMsg::Error { session: Some(2), code: ErrorCode::SocketError, .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    // The page closes the dead session and opens a fresh one.
+    send(&mut ws, &ClientMsg::Close { session: 2 }).await;
+    assert_eq!(recv(&mut ws).await, ServerMsg::Closed { session: 2 });
+    open(&mut ws, 3, Endpoint::TcpEcho).await;
+    round_trip(&mut ws, 3, "fresh").await;
     relay.stop().await;
 }
 
