@@ -21,7 +21,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::Message;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpStream, UdpSocket};
@@ -31,7 +30,7 @@ use wire::{Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::echo::MAX_DATAGRAM;
 use crate::metrics::Metrics;
-use crate::ws::frame;
+use crate::ws::Outgoing;
 
 /// Size of one `read()` buffer: the most bytes a single Read report can carry.
 pub const READ_CHUNK: usize = 16 * 1024;
@@ -80,7 +79,7 @@ pub struct Refused {
 #[derive(Debug, Clone)]
 struct Reporter {
     id: SessionId,
-    out: mpsc::Sender<Message>,
+    out: mpsc::Sender<Outgoing>,
     opened: Instant,
     metrics: Arc<Metrics>,
     /// When the session last moved bytes either way, in µs since it opened.
@@ -98,7 +97,7 @@ impl Reporter {
 
     /// Queue a report; `false` once the WebSocket is gone and the session should stop.
     async fn send(&self, msg: ServerMsg) -> bool {
-        self.out.send(frame(&msg)).await.is_ok()
+        self.out.send(Outgoing::Report(msg)).await.is_ok()
     }
 
     async fn error(&self, err: std::io::Error, doing: &str) {
@@ -120,7 +119,7 @@ impl Session {
         endpoint: Endpoint,
         target: SocketAddr,
         budget: u64,
-        out: mpsc::Sender<Message>,
+        out: mpsc::Sender<Outgoing>,
         metrics: Arc<Metrics>,
     ) -> Result<Session, ServerMsg> {
         let opened = Instant::now();

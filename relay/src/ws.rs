@@ -23,6 +23,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::{broadcast, mpsc};
 use tracing::Instrument as _;
@@ -39,13 +40,83 @@ const OUT_QUEUE: usize = 64;
 /// buffer still grows (up to the message limit) for a large one.
 const WS_READ_BUFFER: usize = 8 * 1024;
 
-/// Serialise a report as a text frame.
-pub fn frame(msg: &ServerMsg) -> Message {
-    Message::Text(serde_json::to_string(msg).expect("ServerMsg always serialises").into())
+/// How long a `wrote` report may wait for company before it goes out alone (see
+/// [`write_frames`]).
+const WROTE_DEFER: Duration = Duration::from_millis(1);
+
+/// What sessions and the connection queue for the page.
+#[derive(Debug)]
+pub enum Outgoing {
+    Report(ServerMsg),
+    /// The last frame on this WebSocket: a close with this code and reason.
+    Close(u16, String),
 }
 
-fn close(code: u16, reason: &str) -> Message {
-    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+fn close(code: u16, reason: &str) -> Outgoing {
+    Outgoing::Close(code, reason.into())
+}
+
+/// The one task that writes to the page's WebSocket.
+///
+/// Frames are buffered (`feed`) while more are queued and written (`flush`) when the queue
+/// runs dry: one system call, and usually one TCP segment, for a burst of reports — the same
+/// trick a learner's framing code uses when it builds a whole message before calling send().
+///
+/// A `wrote` report alone waits up to [`WROTE_DEFER`] for company. On an echo the `read` with
+/// the reply is right behind it, and the two then cost the relay and the page one write and
+/// one read instead of two each: measured, that doubles the round trips a relay can carry
+/// (docs/BENCHMARKS.md). The report carries its own timestamp, so the wait distorts nothing
+/// the page shows.
+async fn write_frames(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut queued: mpsc::Receiver<Outgoing>,
+) {
+    // Set while frames are buffered but not written: when they must go out at the latest.
+    let mut deadline = None;
+    loop {
+        let next = match deadline {
+            None => queued.recv().await,
+            Some(at) => match tokio::time::timeout_at(at, queued.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    if sink.flush().await.is_err() {
+                        return;
+                    }
+                    deadline = None;
+                    continue;
+                }
+            },
+        };
+        let report = match next {
+            Some(Outgoing::Report(report)) => report,
+            Some(Outgoing::Close(code, reason)) => {
+                let frame = CloseFrame { code, reason: reason.into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                return;
+            }
+            // Everyone who could queue a frame is gone.
+            None => {
+                let _ = sink.flush().await;
+                return;
+            }
+        };
+        let may_wait = matches!(report, ServerMsg::Wrote { .. });
+        let text = serde_json::to_string(&report).expect("ServerMsg always serialises");
+        if sink.feed(Message::Text(text.into())).await.is_err() {
+            return;
+        }
+        if !queued.is_empty() {
+            continue;
+        }
+        if may_wait {
+            deadline.get_or_insert_with(|| tokio::time::Instant::now() + WROTE_DEFER);
+        } else {
+            if sink.flush().await.is_err() {
+                return;
+            }
+            deadline = None;
+        }
+    }
 }
 
 /// `GET /ws`: admit or refuse, then upgrade.
@@ -124,34 +195,10 @@ fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> Result<(), String>
 async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     tracing::info!("connected");
     state.metrics.websocket_opened();
-    let (mut sink, mut stream) = socket.split();
-    let (out, mut queued) = mpsc::channel::<Message>(OUT_QUEUE);
+    let (sink, mut stream) = socket.split();
+    let (out, queued) = mpsc::channel(OUT_QUEUE);
 
-    // Frames already queued go out together: each is buffered (`feed`) and the socket is
-    // written once (`flush`) when the queue runs dry — one system call and, usually, one TCP
-    // segment for a burst of reports, the same trick a learner's framing code uses when it
-    // builds a whole message before calling send().
-    let writer = async move {
-        while let Some(mut msg) = queued.recv().await {
-            loop {
-                let last = matches!(msg, Message::Close(_));
-                if sink.feed(msg).await.is_err() {
-                    return;
-                }
-                if last {
-                    let _ = sink.flush().await;
-                    return;
-                }
-                match queued.try_recv() {
-                    Ok(next) => msg = next,
-                    Err(_) => break,
-                }
-            }
-            if sink.flush().await.is_err() {
-                return;
-            }
-        }
-    };
+    let writer = write_frames(sink, queued);
 
     let reader = async {
         let limits = &state.limits;
@@ -230,7 +277,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
 /// The sessions of one WebSocket and the queue their reports go out on.
 struct Connection {
     state: Arc<AppState>,
-    out: mpsc::Sender<Message>,
+    out: mpsc::Sender<Outgoing>,
     sessions: HashMap<SessionId, Session>,
     /// Forwards tap events while this page watches.
     tap: Option<tokio::task::JoinHandle<()>>,
@@ -241,7 +288,7 @@ struct Connection {
 impl Connection {
     async fn send(&self, msg: ServerMsg) {
         // Fails only once the writer has stopped, i.e. the page is gone: nothing to tell it.
-        let _ = self.out.send(frame(&msg)).await;
+        let _ = self.out.send(Outgoing::Report(msg)).await;
     }
 
     async fn error(&self, session: Option<SessionId>, code: ErrorCode, message: String) {
@@ -365,7 +412,7 @@ impl Connection {
                     }
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
-                if out.send(frame(&msg)).await.is_err() {
+                if out.send(Outgoing::Report(msg)).await.is_err() {
                     return;
                 }
             }

@@ -166,3 +166,20 @@ async fn metrics_count_sessions_bytes_and_errors() {
     assert!(relay.metrics().await.contains("socklab_sessions_open{endpoint=\"tcp-echo\"} 0"));
     relay.stop().await;
 }
+
+#[tokio::test]
+async fn a_write_that_gets_no_answer_is_still_reported() {
+    // The relay holds a `wrote` report back briefly, hoping to send it with the `read` that
+    // usually follows. Half an HTTP request gets no answer, so nothing follows: the report
+    // must still come on its own (`recv` gives up after 5 s).
+    let relay = common::start().await;
+    let mut ws = relay.ws().await;
+    open(&mut ws, 1, Endpoint::HttpDemo).await;
+    let half = "GET / HTTP/1.1\r\n";
+    send(&mut ws, &ClientMsg::Send { session: 1, data: Payload::Text(half.into()) }).await;
+    match recv(&mut ws).await {
+        ServerMsg::Wrote { session: 1, len, .. } => assert_eq!(len, half.len()),
+        other => panic!("{other:?}"),
+    }
+    relay.stop().await;
+}
