@@ -26,6 +26,7 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tracing::Instrument as _;
 use wire::{Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::echo::MAX_DATAGRAM;
@@ -58,6 +59,7 @@ pub struct Session {
     metrics: Arc<Metrics>,
     endpoint: Endpoint,
     report: Reporter,
+    span: tracing::Span,
 }
 
 #[derive(Debug)]
@@ -101,6 +103,7 @@ impl Reporter {
     }
 
     async fn error(&self, err: std::io::Error, doing: &str) {
+        tracing::info!(%err, doing, "socket error");
         let message = format!("{doing} failed: {err}; the session is finished");
         self.metrics.error(ErrorCode::SocketError);
         self.send(ServerMsg::Error {
@@ -128,6 +131,9 @@ impl Session {
             code: ErrorCode::ConnectFailed,
             message: format!("could not connect to {}: {message}", endpoint.name()),
         };
+        // A child of the WebSocket's span: every log line of this session's tasks names the
+        // page's address, the session and its endpoint.
+        let span = tracing::info_span!("session", id, endpoint = endpoint.name());
         let last_active_us = Arc::default();
         let report = Reporter { id, out, opened, metrics: metrics.clone(), last_active_us };
         let (kind, tasks) = if endpoint.is_stream() {
@@ -143,8 +149,14 @@ impl Session {
             let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
             let shut_down = Arc::new(AtomicBool::new(false));
             let tasks = vec![
-                tokio::spawn(read_stream(read_half, report.clone(), shut_down.clone())),
-                tokio::spawn(write_stream(write_half, queued, report.clone(), shut_down)),
+                tokio::spawn(
+                    read_stream(read_half, report.clone(), shut_down.clone())
+                        .instrument(span.clone()),
+                ),
+                tokio::spawn(
+                    write_stream(write_half, queued, report.clone(), shut_down)
+                        .instrument(span.clone()),
+                ),
             ];
             (Kind::Tcp(commands), tasks)
         } else {
@@ -153,13 +165,15 @@ impl Session {
                 .map_err(|e| connect_failed(e.to_string()))?;
             socket.connect(target).await.map_err(|e| connect_failed(e.to_string()))?;
             let socket = Arc::new(socket);
-            let tasks = vec![tokio::spawn(read_datagrams(socket.clone(), report.clone()))];
+            let reader = read_datagrams(socket.clone(), report.clone());
+            let tasks = vec![tokio::spawn(reader.instrument(span.clone()))];
             (Kind::Udp { socket, report: report.clone() }, tasks)
         };
         let connect_us = opened.elapsed().as_micros() as u64;
+        span.in_scope(|| tracing::info!(connect_us, "opened"));
         report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
         metrics.session_opened(endpoint);
-        Ok(Session { kind, budget, tasks, metrics, endpoint, report })
+        Ok(Session { kind, budget, tasks, metrics, endpoint, report, span })
     }
 
     /// How long the session has moved no bytes either way.
@@ -216,6 +230,7 @@ impl Session {
             let _ = task.await;
         }
         self.metrics.session_closed(self.endpoint);
+        self.span.in_scope(|| tracing::info!("closed"));
     }
 }
 

@@ -308,6 +308,16 @@ impl Connection {
             Some(tungstenite::Error::Utf8(_)) => {
                 (close_code::INVALID, "text frame is not valid UTF-8".into())
             }
+            // The connection itself is gone (reset, or closed without a close frame): there
+            // is nobody left to send a close frame to.
+            Some(
+                tungstenite::Error::Io(_)
+                | tungstenite::Error::ConnectionClosed
+                | tungstenite::Error::AlreadyClosed,
+            ) => {
+                tracing::info!(error = %inner, "connection lost");
+                return;
+            }
             _ => (close_code::PROTOCOL, format!("WebSocket protocol error: {inner}")),
         };
         tracing::info!(code, %reason, "closing");
