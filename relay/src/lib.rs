@@ -148,7 +148,7 @@ impl Relay {
         // Every WebSocket report is a small frame the page is waiting for. With Nagle's
         // algorithm on, a frame written while the previous one is unacknowledged waits for the
         // browser's delayed ACK (~40 ms on Linux): a `read` right behind a `wrote` would arrive
-        // 40 ms late. Reports are already batched where it helps (see `ws::serve`'s writer).
+        // 40 ms late. Reports are batched where it helps instead (`ws::write_frames`).
         let site = self.site.tap_io(|tcp| {
             if let Err(err) = tcp.set_nodelay(true) {
                 tracing::debug!(%err, "cannot set TCP_NODELAY");
