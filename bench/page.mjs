@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 const runs = Number(process.argv[2] ?? 10);
 const root = new URL('..', import.meta.url).pathname;
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
-  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0'],
+  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
 const base = await new Promise((ok) => {
   let out = '';
