@@ -15,7 +15,7 @@ fn state_name(state: u8) -> &'static str {
         4 => "FIN-WAIT-1",
         5 => "FIN-WAIT-2",
         6 => "TIME-WAIT",
-        7 => "CLOSED",
+        CLOSED => "CLOSED",
         8 => "CLOSE-WAIT",
         9 => "LAST-ACK",
         10 => "LISTEN",
@@ -24,14 +24,34 @@ fn state_name(state: u8) -> &'static str {
     }
 }
 
+/// Linux's TCP_CLOSE: the kernel has finished with the connection.
+const CLOSED: u8 = 7;
+
 /// Whether the kernel has finished with the connection (state CLOSED). Where `TCP_INFO`
 /// cannot be read, says no.
+#[cfg(target_os = "linux")]
 pub fn is_closed(stream: &TcpStream) -> bool {
-    snapshot(stream).is_ok_and(|info| info.state == state_name(7))
+    raw(stream).is_ok_and(|info| info.tcpi_state == CLOSED)
 }
 
 #[cfg(target_os = "linux")]
 pub fn snapshot(stream: &TcpStream) -> std::io::Result<TcpInfo> {
+    let info = raw(stream)?;
+    Ok(TcpInfo {
+        state: state_name(info.tcpi_state).into(),
+        rtt_us: info.tcpi_rtt,
+        rttvar_us: info.tcpi_rttvar,
+        snd_cwnd: info.tcpi_snd_cwnd,
+        snd_mss: info.tcpi_snd_mss,
+        rcv_mss: info.tcpi_rcv_mss,
+        retransmits: info.tcpi_retransmits,
+        total_retrans: info.tcpi_total_retrans,
+        unacked: info.tcpi_unacked,
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn raw(stream: &TcpStream) -> std::io::Result<libc::tcp_info> {
     use std::os::fd::AsRawFd as _;
 
     let mut info = std::mem::MaybeUninit::<libc::tcp_info>::zeroed();
@@ -53,20 +73,15 @@ pub fn snapshot(stream: &TcpStream) -> std::io::Result<TcpInfo> {
     if result != 0 {
         return Err(std::io::Error::last_os_error());
     }
-    Ok(TcpInfo {
-        state: state_name(info.tcpi_state).into(),
-        rtt_us: info.tcpi_rtt,
-        rttvar_us: info.tcpi_rttvar,
-        snd_cwnd: info.tcpi_snd_cwnd,
-        snd_mss: info.tcpi_snd_mss,
-        rcv_mss: info.tcpi_rcv_mss,
-        retransmits: info.tcpi_retransmits,
-        total_retrans: info.tcpi_total_retrans,
-        unacked: info.tcpi_unacked,
-    })
+    Ok(info)
 }
 
 #[cfg(not(target_os = "linux"))]
 pub fn snapshot(_stream: &TcpStream) -> std::io::Result<TcpInfo> {
     Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "TCP_INFO is read on Linux only"))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn is_closed(_stream: &TcpStream) -> bool {
+    false
 }
