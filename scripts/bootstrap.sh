@@ -15,6 +15,7 @@
 #   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
 #   node_modules            playwright-core (drives Debian's Chromium in end-to-end tests) and
 #                           binaryen's wasm-opt (Debian's is too old for today's wasm).
+#   wasm crates             the wasm build's crates *and* the standard library's (see the end).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,5 +78,14 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] ||
     say "installing node packages (playwright-core, binaryen)"
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 fi
+
+# --- Crates for the wasm build, the standard library's own included ------------------------------
+# -Zbuild-std compiles std from source, and std depends on crates.io packages (dlmalloc,
+# rustc-demangle, …) that cargo resolves only for a wasm32 build. Fetch them, with the
+# workspace's wasm dependencies, so that no build or test ever finds them missing, whichever
+# command runs first. Cargo's fetch honours -Zbuild-std. A warm registry answers in under a second.
+(source "$here/scripts/wasm-env.sh" && cd "$here" &&
+    cargo fetch --quiet --locked --target wasm32-unknown-unknown) ||
+    die "cargo fetch for wasm32 failed: no route to crates.io?"
 
 exit 0

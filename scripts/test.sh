@@ -23,8 +23,9 @@ if [ "${1:-}" != --isolated ]; then
     timed cargo test --quiet --no-run --all-features
     timed wasm cargo test --quiet --no-run --target wasm32-unknown-unknown -p sim -p frontend
 
-    phase "3/4 build the site"
-    timed wasm trunk build --offline --release
+    phase "3/4 build the site and the release relay (what ./dev run serves)"
+    timed scripts/build-site.sh
+    timed cargo build --quiet --release -p relay
 
     if unshare --net true 2>/dev/null; then
         exec unshare --net -- bash -c 'ip link set lo up && exec "$0" --isolated' "$0"
