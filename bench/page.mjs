@@ -1,20 +1,26 @@
-// Page weight and render time, measured in Debian's Chromium against the real relay.
+// Page weight and render time of a chapter, measured in Debian's Chromium against the release
+// relay serving the real build. Timing only: nothing here asserts.
 //
-//   ./dev site && cargo build --release -p relay && node bench/page.mjs [runs]
+//   scripts/build-site.sh && cargo build --release -p relay && node bench/page.mjs [runs] [path]
 //
-// For each run it opens a fresh browser context (empty cache) and loads /en/handshake
-// ("cold"), then loads it again in the same context ("warm": immutable assets come from the
-// HTTP cache). It reports bytes on the wire and the time until the chapter's handshake widget
-// is rendered, as medians, and warm/cold ratios — both numbers from the same run.
+// Each run opens a fresh browser context (empty cache) and loads the chapter twice:
+//   - "text": at the top, as a reader arrives. Bytes before anything but HTML and CSS is
+//     fetched, the text's paint times (first and largest contentful paint), and whether the
+//     wasm was fetched at all.
+//   - "lab": at its first lab (`#lab-1`), which starts the wasm at once: the time until the lab
+//     is live (hydrated), and every byte the page needed.
+// Medians over the runs; bytes are as transferred (compressed as served).
 import { spawn } from 'node:child_process';
-import { gzipSync, brotliCompressSync } from 'node:zlib';
-import { readdirSync, readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const runs = Number(process.argv[2] ?? 10);
+const runs = Number(process.argv[2] ?? 5);
+const path = process.argv[3] ?? '/en/handshake';
 const root = new URL('..', import.meta.url).pathname;
-const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
+const dist = join(root, 'dist');
+const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', dist,
   '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
 const base = await new Promise((ok) => {
@@ -23,40 +29,73 @@ const base = await new Promise((ok) => {
 });
 
 console.log('## Built assets (dist/)\n');
-console.log('| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|');
-for (const f of readdirSync(join(root, 'dist')).filter((f) => !/^\.|\.(br|gz)$/.test(f))) {
-  const b = readFileSync(join(root, 'dist', f));
+console.log('| file | raw | gzip -9 | brotli (as served) |\n|---|---:|---:|---:|');
+const file = (name) => join(dist, name);
+const listed = readdirSync(dist).filter((f) => !/\.(br|gz)$/.test(f) && statSync(file(f)).isFile());
+for (const f of [...listed, `${path.slice(1)}.html`]) {
+  const b = readFileSync(file(f));
   console.log(`| ${f.replace(/-[0-9a-f]{16}/, '-…')} | ${b.length} | ${gzipSync(b, { level: 9 }).length} | ${brotliCompressSync(b).length} |`);
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const results = { cold: { bytes: [], ms: [] }, warm: { bytes: [], ms: [] } };
+const results = { textBytes: [], fcp: [], lcp: [], wasmAtTop: [], live: [], totalBytes: [] };
+
+/** Load `url` in `page`, counting transferred bytes per resource type. */
+async function load(page, cdp, url) {
+  const types = new Map();
+  const bytes = [];
+  const onResponse = (e) => types.set(e.requestId, e.type);
+  const onFinished = (e) => bytes.push([types.get(e.requestId), e.encodedDataLength]);
+  cdp.on('Network.responseReceived', onResponse);
+  cdp.on('Network.loadingFinished', onFinished);
+  await page.goto(url, { waitUntil: 'load' });
+  return { bytes, stop: () => { cdp.off('Network.responseReceived', onResponse); cdp.off('Network.loadingFinished', onFinished); } };
+}
+
 for (let i = 0; i < runs; i++) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
+  let context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  let page = await context.newPage();
+  let cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  let bytes = 0;
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
-  for (const kind of ['cold', 'warm']) {
-    bytes = 0;
-    const start = Date.now();
-    await page.goto(base + '/en/handshake', { waitUntil: 'load' });
-    await page.getByTestId('state-server').waitFor();
-    results[kind].ms.push(Date.now() - start);
-    await page.waitForTimeout(50); // let the last loadingFinished events arrive
-    results[kind].bytes.push(bytes);
-  }
+  const text = await load(page, cdp, base + path);
+  await page.waitForTimeout(300);
+  const paints = await page.evaluate(() => new Promise((ok) => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+    new PerformanceObserver((list) => {
+      const entries = list.getEntries();
+      ok({ fcp, lcp: entries[entries.length - 1].startTime });
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  }));
+  text.stop();
+  results.textBytes.push(text.bytes.filter(([t]) => t === 'Document' || t === 'Stylesheet').reduce((a, [, b]) => a + b, 0));
+  results.wasmAtTop.push(text.bytes.some(([t]) => t === 'Fetch' || t === 'Other') ? 1 : 0);
+  results.fcp.push(paints.fcp);
+  results.lcp.push(paints.lcp);
+  await context.close();
+
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const lab = await load(page, cdp, `${base}${path}#lab-1`);
+  await page.locator('[data-lab-state=live]').first().waitFor();
+  results.live.push(await page.evaluate(() => performance.now()));
+  await page.waitForTimeout(300); // the last loadingFinished events
+  lab.stop();
+  results.totalBytes.push(lab.bytes.reduce((a, [, b]) => a + b, 0));
   await context.close();
 }
 await browser.close();
 relay.kill('SIGTERM');
 
-const c = results.cold, w = results.warm;
-console.log(`\n## Loading /en/handshake until the handshake widget renders (median of ${runs})\n`);
-console.log('| load | bytes on the wire | time to widget |\n|---|---:|---:|');
-console.log(`| cold (empty cache) | ${median(c.bytes)} | ${median(c.ms)} ms |`);
-console.log(`| warm (cached assets) | ${median(w.bytes)} | ${median(w.ms)} ms |`);
-console.log(`| warm / cold | ${(median(w.bytes) / median(c.bytes)).toFixed(3)} | ${(median(w.ms) / median(c.ms)).toFixed(2)} |`);
+const r = results;
+console.log(`\n## ${path}, cold, median of ${runs}\n`);
+console.log('| measurement | value |\n|---|---:|');
+console.log(`| HTML + CSS on the wire before anything else | ${median(r.textBytes)} B |`);
+console.log(`| first contentful paint (text) | ${median(r.fcp).toFixed(0)} ms |`);
+console.log(`| largest contentful paint (text) | ${median(r.lcp).toFixed(0)} ms |`);
+console.log(`| runs that fetched the wasm while at the top | ${r.wasmAtTop.reduce((a, b) => a + b, 0)} of ${runs} |`);
+console.log(`| opened at its first lab: lab live (hydrated) after | ${median(r.live).toFixed(0)} ms |`);
+console.log(`| opened at its first lab: everything on the wire | ${median(r.totalBytes)} B |`);

@@ -1,16 +1,19 @@
-// Trunk post-build hook: write maximum-quality .br and .gz siblings of every text/wasm asset,
-// so the relay serves compressed files without compressing anything per request.
+// Write maximum-quality .br and .gz siblings of every text and wasm file under a directory, so
+// the relay (or any static server that looks for them) never compresses per request.
+//
+//   node scripts/precompress.mjs dist
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
-if (!dir) throw new Error('usage: precompress.mjs DIR (or run as a Trunk hook)');
-for (const name of readdirSync(dir)) {
-  if (!/\.(wasm|js|css|html|svg|json)$/.test(name)) continue;
-  const raw = readFileSync(join(dir, name));
-  writeFileSync(join(dir, name + '.br'), brotliCompressSync(raw, {
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: precompress.mjs DIR');
+for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !/\.(wasm|js|css|html|svg|json)$/.test(entry.name)) continue;
+  const path = join(entry.parentPath, entry.name);
+  const raw = readFileSync(path);
+  writeFileSync(path + '.br', brotliCompressSync(raw, {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
   }));
-  writeFileSync(join(dir, name + '.gz'), gzipSync(raw, { level: 9 }));
+  writeFileSync(path + '.gz', gzipSync(raw, { level: 9 }));
 }

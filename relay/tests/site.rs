@@ -57,16 +57,39 @@ async fn precompressed_siblings_are_served_as_they_are() {
 }
 
 #[tokio::test]
-async fn client_routes_get_the_app_and_missing_files_get_404() {
+async fn pages_are_served_at_their_routes_and_must_be_revalidated() {
     let relay = common::start().await;
-    for route in ["/", "/en", "/zh/handshake", "/en/no-such-chapter"] {
+    for (route, body) in [
+        ("/", common::INDEX_HTML),
+        ("/en/handshake", common::CHAPTER_HTML),
+        ("/en/handshake?lab-1=step:3", common::CHAPTER_HTML),
+        ("/en/handshake.html", common::CHAPTER_HTML),
+    ] {
         let response = reqwest::get(relay.url(route)).await.unwrap();
         assert_eq!(response.status(), 200, "{route}");
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{route}");
-        assert_eq!(response.text().await.unwrap(), common::INDEX_HTML, "{route}");
+        assert!(
+            response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html")
+        );
+        assert_eq!(response.text().await.unwrap(), body, "{route}");
     }
-    for missing in ["/missing.js", "/assets/frontend-0123456789abcdef.js"] {
-        assert_eq!(reqwest::get(relay.url(missing)).await.unwrap().status(), 404, "{missing}");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn missing_paths_get_the_not_found_page_of_their_language() {
+    let relay = common::start().await;
+    for (route, body) in [
+        ("/zh/no-such-chapter", common::NOT_FOUND_ZH_HTML),
+        ("/en/no-such-chapter", common::NOT_FOUND_HTML),
+        ("/missing.js", common::NOT_FOUND_HTML),
+        ("/frontend-0123456789abcdef.js", common::NOT_FOUND_HTML),
+        ("/en/handshake/", common::NOT_FOUND_HTML),
+        ("/en/..%2f..%2fCargo.toml", common::NOT_FOUND_HTML),
+    ] {
+        let response = reqwest::get(relay.url(route)).await.unwrap();
+        assert_eq!(response.status(), 404, "{route}");
+        assert_eq!(response.text().await.unwrap(), body, "{route}");
     }
     relay.stop().await;
 }

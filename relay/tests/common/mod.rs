@@ -22,6 +22,10 @@ pub const WASM_ASSET: &str = "frontend-0123456789abcdef_bg.wasm";
 pub const INDEX_HTML: &str = "<!doctype html><title>SockLab test</title>";
 /// Stands in for the build's `index.html.gz`: the relay must send these bytes untouched.
 pub const INDEX_HTML_GZ: &[u8] = b"precompressed stand-in";
+/// A prerendered chapter, at `en/handshake.html`.
+pub const CHAPTER_HTML: &str = "<!doctype html><title>The three-way handshake</title>";
+pub const NOT_FOUND_HTML: &str = "<!doctype html><title>Page not found</title>";
+pub const NOT_FOUND_ZH_HTML: &str = "<!doctype html><title>页面不存在</title>";
 
 pub struct TestRelay {
     pub addrs: Addrs,
@@ -39,6 +43,12 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestRelay {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(site.path().join("index.html.gz"), INDEX_HTML_GZ).unwrap();
+    std::fs::write(site.path().join("404.html"), NOT_FOUND_HTML).unwrap();
+    for lang in ["en", "zh"] {
+        std::fs::create_dir(site.path().join(lang)).unwrap();
+    }
+    std::fs::write(site.path().join("en/handshake.html"), CHAPTER_HTML).unwrap();
+    std::fs::write(site.path().join("zh/404.html"), NOT_FOUND_ZH_HTML).unwrap();
     // Big and repetitive enough to be worth compressing.
     std::fs::write(site.path().join(WASM_ASSET), b"\0asm\x01\0\0\0".repeat(512)).unwrap();
     let mut config = Config::ephemeral(site.path());

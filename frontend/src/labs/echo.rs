@@ -9,14 +9,13 @@ use web_sys::HtmlInputElement;
 use wire::{ClientMsg, Endpoint, Payload, ServerMsg, SessionId};
 use yew::prelude::*;
 
-use crate::content::Lang;
-use crate::i18n;
+use crate::i18n::{self, Lang};
 use crate::relay_client::{Incoming, RelayClient};
 
 /// This widget uses one session on its WebSocket.
 const SESSION: SessionId = 1;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     pub lang: Lang,
 }
@@ -106,7 +105,7 @@ fn ms(us: u64) -> String {
 
 #[function_component]
 pub fn Echo(Props { lang }: &Props) -> Html {
-    let t = i18n::text(*lang);
+    let t = i18n::labs(*lang);
     let state = use_reducer(|| State { status: Status::Connecting, log: Vec::new() });
     let client: Rc<RefCell<Option<RelayClient>>> = use_mut_ref(|| None);
     let generation = use_state(|| 0u32);

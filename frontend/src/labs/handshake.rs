@@ -10,10 +10,9 @@ use sim::scenario::{CLIENT, SERVER};
 use sim::{Event, EventKind, Scenario, Side, SocketId, World, WorldConfig};
 use yew::prelude::*;
 
-use crate::content::Lang;
-use crate::i18n;
+use crate::i18n::{self, Lang};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     pub lang: Lang,
 }
@@ -27,7 +26,7 @@ fn start() -> World {
 
 #[function_component]
 pub fn Handshake(Props { lang }: &Props) -> Html {
-    let t = i18n::text(*lang);
+    let t = i18n::labs(*lang);
     let world: Rc<RefCell<World>> = use_mut_ref(start);
     let finished = use_state(|| false);
     let relative = use_state(|| true);

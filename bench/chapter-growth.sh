@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Does the wasm grow with the course? Build the site, add a throwaway chapter (a copy of
+# chapter 2 in both languages), build again, compare, and take the chapter out again.
+#
+#   bench/chapter-growth.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+size() { stat -c %s dist/frontend-*_bg.wasm; }
+pages() { du -cb dist/en dist/zh | tail -1 | cut -f1; }
+scripts/build-site.sh >/dev/null 2>&1
+before=$(size) before_hash=$(md5sum dist/frontend-*_bg.wasm | cut -c1-16) before_pages=$(pages)
+trap 'rm -f content/en/99-throwaway.md content/zh/99-throwaway.md' EXIT
+for lang in en zh; do
+    sed '1s/.*/# A throwaway chapter/' "content/$lang/02-echo-client.md" > "content/$lang/99-throwaway.md"
+done
+scripts/build-site.sh >/dev/null 2>&1
+after=$(size) after_hash=$(md5sum dist/frontend-*_bg.wasm | cut -c1-16) after_pages=$(pages)
+echo "| | wasm (bytes) | wasm md5 | pages in dist/en + dist/zh (bytes) |"
+echo "|---|---:|---|---:|"
+echo "| course as it is | $before | $before_hash | $before_pages |"
+echo "| plus a throwaway chapter | $after | $after_hash | $after_pages |"
+echo "| difference | $((after - before)) | | $((after_pages - before_pages)) |"

@@ -1,0 +1,42 @@
+// Lighthouse (npm `lighthouse`, its default mobile profile: a mid-range phone, throttled CPU and
+// a slow 4G network, simulated) on chapters served by the release relay, with Debian's Chromium.
+// Timing only: nothing here asserts.
+//
+//   scripts/build-site.sh && cargo build --release -p relay && node bench/lighthouse.mjs [path…]
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/en/handshake', '/zh/echo-client'];
+const root = new URL('..', import.meta.url).pathname;
+const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
+  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
+  { stdio: ['ignore', 'pipe', 'ignore'] });
+const base = await new Promise((ok) => {
+  let out = '';
+  relay.stdout.on('data', (d) => { out += d; const m = out.match(/running at (\S+)/); if (m) ok(m[1]); });
+});
+
+const chrome = await chromeLauncher.launch({
+  chromePath: '/usr/bin/chromium',
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+console.log('| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const path of paths) {
+  const { lhr } = await lighthouse(base + path, { port: chrome.port, output: 'json', logLevel: 'error' });
+  const score = (c) => Math.round(lhr.categories[c].score * 100);
+  const audit = (a) => (a === 'cumulative-layout-shift'
+    ? lhr.audits[a].numericValue.toFixed(3)
+    : `${Math.round(lhr.audits[a].numericValue)} ms`);
+  console.log(`| ${path} | ${score('performance')} | ${score('accessibility')} | ${score('best-practices')} | ${score('seo')} | ${audit('first-contentful-paint')} | ${audit('largest-contentful-paint')} | ${audit('total-blocking-time')} | ${audit('cumulative-layout-shift')} |`);
+  for (const [id, a] of Object.entries(lhr.audits)) {
+    if (a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary') {
+      const nodes = (a.details?.items ?? []).map((item) => item.node?.snippet).filter(Boolean);
+      console.log(`  - ${path}: ${id}: ${a.title} ${nodes.join(' ')}`);
+    }
+  }
+}
+await chrome.kill();
+relay.kill('SIGTERM');

@@ -1,0 +1,101 @@
+// Shared by the end-to-end tests: the real relay binary serving the real build, Debian's
+// Chromium driven by playwright-core, and where screenshots go.
+//
+//   SOCKLAB_RELAY_BIN  relay binary (default: target/debug/socklab-relay)
+//   SOCKLAB_SITE       built site   (default: dist)
+//   SOCKLAB_ARTIFACTS  where screenshots go (default: e2e/artifacts)
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const site = process.env.SOCKLAB_SITE ?? join(root, 'dist');
+const relayBin = process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/debug/socklab-relay');
+const artifactsRoot = process.env.SOCKLAB_ARTIFACTS ?? join(root, 'e2e/artifacts');
+
+/** A directory for one suite's screenshots. */
+export function artifacts(suite) {
+  const dir = join(artifactsRoot, suite);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Start the relay on free ports; resolves once it prints its address. */
+export async function startRelay(extraArgs = []) {
+  const free = '127.0.0.1:0';
+  const relay = spawn(relayBin, ['--site', site, '--listen', free, '--tcp-echo', free,
+    '--udp-echo', free, '--http-demo', free, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    relay.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = out.match(/running at (http:\/\/\S+)/);
+      if (found) ok(found[1]);
+    });
+    relay.on('exit', (code) => fail(new Error(`relay exited early with ${code}`)));
+  });
+  return {
+    url,
+    process: relay,
+    /** SIGTERM, and the relay must drain and exit 0. */
+    async stop() {
+      if (relay.exitCode !== null) return;
+      const exited = new Promise((ok) => relay.on('exit', (code, signal) => ok({ code, signal })));
+      relay.kill('SIGTERM');
+      assert.deepEqual(await exited, { code: 0, signal: null }, 'relay exits 0 on SIGTERM');
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A page that fails the test on any uncaught error, console error or console warning — yew
+ * reports hydration mismatches as console warnings, so this is also the hydration check.
+ * `problems()` returns what was seen.
+ */
+export async function strictPage(context) {
+  const page = await context.newPage();
+  const seen = [];
+  page.on('pageerror', (error) => seen.push(`uncaught: ${error}`));
+  page.on('console', (message) => {
+    if (['error', 'warning'].includes(message.type())) seen.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.problems = () => seen;
+  return page;
+}
+
+/** Every page the build wrote, as site paths: `/en/`, `/en/handshake`, …, `/zh/404`. */
+export function sitePages() {
+  const pages = [];
+  for (const lang of ['en', 'zh']) {
+    for (const file of readdirSync(join(site, lang)).filter((f) => f.endsWith('.html')).sort()) {
+      pages.push(`/${lang}/${file === 'index.html' ? '' : file.replace(/\.html$/, '')}`);
+    }
+  }
+  return pages;
+}
+
+/** A chapter's title, read from its Markdown so tests follow the content. */
+export function title(lang, file) {
+  return readFileSync(join(root, 'content', lang, file), 'utf8').split('\n')[0].replace(/^# /, '');
+}
+
+/** Serious and critical axe-core violations on the page as it is now. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

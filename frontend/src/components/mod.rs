@@ -1,3 +1,0 @@
-pub mod echo;
-pub mod handshake;
-pub mod header;

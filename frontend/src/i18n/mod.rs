@@ -1,0 +1,187 @@
+//! The interface's own words, one file per language (`en.rs`, `zh.rs`). The course text is not
+//! here: it lives in `content/`.
+//!
+//! Each language is a value of the same structs, so a string missing in either language is a
+//! compile error naming the field — the build cannot ship a half-translated interface. The
+//! strings are split by who uses them: [`Reader`] by the static pages (the `book` crate, at
+//! build time, and the reader script through the page's JSON), [`Labs`] by the labs in the
+//! wasm. The wasm never references [`Reader`], so none of it is linked into the binary.
+//!
+//! A language that leaves a string out is not a value of the struct, so it does not compile:
+//!
+//! ```compile_fail
+//! use frontend::i18n::Labs;
+//! static GERMAN: Labs = Labs { client: "Client 10.0.0.1", server: "Server 10.0.0.2:80" };
+//! ```
+
+mod en;
+mod zh;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// A language the course is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The code used in URLs, `content/<code>/`, `<html lang>` and `hreflang`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language's name in itself, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+
+    fn from_str(code: &str) -> Result<Lang, UnknownLang> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code).ok_or(UnknownLang)
+    }
+}
+
+/// A language code SockLab has no course in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownLang;
+
+/// The static pages' words: navigation, search, themes, quizzes, progress.
+///
+/// `Serialize` because the reader script (`book/assets/reader.js`) gets its strings from the
+/// page as JSON instead of carrying its own.
+#[derive(Debug, Serialize)]
+pub struct Reader {
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub intro: &'static str,
+    /// The home page's meta description.
+    pub description: &'static str,
+    pub chapters: &'static str,
+    pub appendices: &'static str,
+    #[serde(skip)]
+    pub chapter_number: fn(u32) -> String,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub on_this_page: &'static str,
+    pub skip_to_content: &'static str,
+    pub toggle_sidebar: &'static str,
+    pub language: &'static str,
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    pub search_hint: &'static str,
+    pub search_loading: &'static str,
+    pub search_no_results: &'static str,
+    pub search_failed: &'static str,
+    pub close: &'static str,
+    pub theme: &'static str,
+    pub theme_auto: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub permalink: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub copy_failed: &'static str,
+    pub quiz: &'static str,
+    pub check: &'static str,
+    pub your_answer: &'static str,
+    pub correct: &'static str,
+    pub incorrect: &'static str,
+    pub show_answer: &'static str,
+    pub answer: &'static str,
+    pub visited: &'static str,
+    /// "2 of 3 quiz questions right", filled in by the reader script.
+    pub quiz_score: &'static str,
+    pub progress: &'static str,
+    pub reset_progress: &'static str,
+    pub reset_confirm: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found: &'static str,
+    pub back_home: &'static str,
+    pub lab_waiting: &'static str,
+    pub lab_noscript: &'static str,
+    pub lab_failed: &'static str,
+    pub footer: &'static str,
+    pub choose_language: &'static str,
+}
+
+/// The labs' words.
+#[derive(Debug)]
+pub struct Labs {
+    pub client: &'static str,
+    pub server: &'static str,
+    pub step: &'static str,
+    pub run_to_end: &'static str,
+    pub reset: &'static str,
+    pub finished: &'static str,
+    pub relative_numbers: &'static str,
+    pub time: &'static str,
+    pub handshake_caption: &'static str,
+    pub echo_caption: &'static str,
+    pub send: &'static str,
+    pub connecting: &'static str,
+    pub connected: &'static str,
+    pub disconnected: &'static str,
+    pub reconnect: &'static str,
+    pub placeholder_message: &'static str,
+}
+
+pub fn reader(lang: Lang) -> &'static Reader {
+    match lang {
+        Lang::En => &en::READER,
+        Lang::Zh => &zh::READER,
+    }
+}
+
+pub fn labs(lang: Lang) -> &'static Labs {
+    match lang {
+        Lang::En => &en::LABS,
+        Lang::Zh => &zh::LABS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(lang.code().parse::<Lang>(), Ok(lang));
+        }
+        assert_eq!("fr".parse::<Lang>(), Err(UnknownLang));
+    }
+
+    #[test]
+    fn no_interface_string_is_empty() {
+        for lang in Lang::ALL {
+            let json = serde_json::to_value(reader(lang)).unwrap();
+            for (key, value) in json.as_object().unwrap() {
+                assert!(!value.as_str().unwrap().trim().is_empty(), "{lang}: {key} is empty");
+            }
+        }
+    }
+}

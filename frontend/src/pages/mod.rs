@@ -1,3 +1,0 @@
-pub mod chapter;
-pub mod home;
-pub mod not_found;
