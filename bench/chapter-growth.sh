@@ -6,12 +6,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 size() { stat -c %s dist/frontend-*_bg.wasm; }
-pages() { du -cb dist/en dist/zh | tail -1 | cut -f1; }
+pages() { cat dist/en/*.html dist/zh/*.html | wc -c; }
 scripts/build-site.sh >/dev/null 2>&1
 before=$(size) before_hash=$(md5sum dist/frontend-*_bg.wasm | cut -c1-16) before_pages=$(pages)
-trap 'rm -f content/en/99-throwaway.md content/zh/99-throwaway.md' EXIT
+trap 'rm -f content/en/99-throwaway.md content/zh/99-throwaway.md; scripts/build-site.sh >/dev/null 2>&1' EXIT
 for lang in en zh; do
-    sed '1s/.*/# A throwaway chapter/' "content/$lang/02-echo-client.md" > "content/$lang/99-throwaway.md"
+    # Altered so that none of its text repeats chapter 2's (identical strings would be stored once).
+    sed '1s/.*/# A throwaway chapter/; s/the/THE/g; s/的/之/g' "content/$lang/02-echo-client.md" > "content/$lang/99-throwaway.md"
 done
 scripts/build-site.sh >/dev/null 2>&1
 after=$(size) after_hash=$(md5sum dist/frontend-*_bg.wasm | cut -c1-16) after_pages=$(pages)

@@ -1,8 +1,9 @@
 // Lighthouse (npm `lighthouse`, its default mobile profile: a mid-range phone, throttled CPU and
 // a slow 4G network, simulated) on chapters served by the release relay, with Debian's Chromium.
-// Timing only: nothing here asserts.
+// Simulated throttling varies from run to run, so each page is audited RUNS times (default 3)
+// and the run with the median performance score is shown. Timing only: nothing here asserts.
 //
-//   scripts/build-site.sh && cargo build --release -p relay && node bench/lighthouse.mjs [path…]
+//   scripts/build-site.sh && cargo build --release -p relay && RUNS=3 node bench/lighthouse.mjs [path…]
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -22,10 +23,18 @@ const chrome = await chromeLauncher.launch({
   chromePath: '/usr/bin/chromium',
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
+console.log(`Median of ${Number(process.env.RUNS ?? 3)} runs per page.\n`);
 console.log('| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+const runs = Number(process.env.RUNS ?? 3);
 for (const path of paths) {
-  const { lhr } = await lighthouse(base + path, { port: chrome.port, output: 'json', logLevel: 'error' });
+  const audits = [];
+  for (let i = 0; i < runs; i++) {
+    audits.push((await lighthouse(base + path, { port: chrome.port, output: 'json', logLevel: 'error' })).lhr);
+  }
+  audits.sort((a, b) => a.categories.performance.score - b.categories.performance.score
+    || a.audits['largest-contentful-paint'].numericValue - b.audits['largest-contentful-paint'].numericValue);
+  const lhr = audits[Math.floor(runs / 2)];
   const score = (c) => Math.round(lhr.categories[c].score * 100);
   const audit = (a) => (a === 'cumulative-layout-shift'
     ? lhr.audits[a].numericValue.toFixed(3)

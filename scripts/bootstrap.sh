@@ -13,7 +13,8 @@
 #   tshark                  reads the simulator's pcap exports in tests.
 #   websockify              the reference WebSocket→TCP bridge the load benchmark compares with.
 #   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
-#   node_modules            playwright-core (drives Debian's Chromium in end-to-end tests) and
+#   node_modules            playwright-core (drives Debian's Chromium in end-to-end tests), axe-core,
+#                           lighthouse (page benchmarks) and
 #                           binaryen's wasm-opt (Debian's is too old for today's wasm).
 #   wasm crates             the wasm build's crates *and* the standard library's (see the end).
 set -euo pipefail
@@ -75,7 +76,7 @@ fi
 if [ ! -f "$here/node_modules/.package-lock.json" ] ||
     [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
     command -v npm >/dev/null || die "npm is missing (Node.js runs the e2e tests and wasm-opt)"
-    say "installing node packages (playwright-core, binaryen)"
+    say "installing node packages (playwright-core, binaryen, axe-core, lighthouse)"
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 fi
 
