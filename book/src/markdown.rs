@@ -616,6 +616,33 @@ mod tests {
     }
 
     #[test]
+    fn an_svg_alone_in_its_paragraph_is_inlined_as_a_described_figure() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"currentColor\"/></svg>\n";
+        std::fs::write(dir.path().join("box.svg"), svg).unwrap();
+        let mut problems = Problems::default();
+        let source = Source {
+            lang: Lang::En,
+            kind: Kind::Chapter(1),
+            slug: "test".into(),
+            file: Path::new("content/en/01-test.md"),
+            dir: dir.path(),
+        };
+        let markdown = "# T\n\nS.\n\n![A filled box](box.svg \"The box\")\n\n![](box.svg)\n\n![x](missing.svg)\n";
+        let page = parse(&source, markdown, &Highlighter::new(), &mut problems).unwrap();
+        let html = html(&page);
+        assert!(html.contains("<figure class=\"figure\"><div class=\"figure-art\" role=\"img\" aria-label=\"A filled box\"><svg aria-hidden=\"true\" focusable=\"false\" xmlns="), "{html}");
+        assert!(html.contains("<figcaption>The box</figcaption></figure>"), "{html}");
+        assert!(!html.contains("<?xml"));
+        let problems = problems.to_string();
+        assert!(problems.contains(":7: figure 'box.svg' needs alt text"), "{problems}");
+        assert!(
+            problems.contains(":9: figure '") && problems.contains("missing.svg'"),
+            "{problems}"
+        );
+    }
+
+    #[test]
     fn line_numbers_are_one_based() {
         let lines = LineIndex::new("a\nb\nc");
         assert_eq!((lines.line(0), lines.line(2), lines.line(4)), (1, 2, 3));
