@@ -22,16 +22,20 @@
 //!   and polls the stacks.
 //! - [`scenario`]: named, serialisable setups — handshake, close, loss, backlog, SYN flood…
 //! - [`sticky`]: which message, segment and `recv()` each byte of a stream belongs to.
+//! - [`readiness`]: one server loop waiting on many clients — blocking, select, epoll LT/ET.
 //! - [`pcap`]: export a trace for Wireshark.
+//! - [`dissect`]: a packet's bytes, field by field, for the byte view.
 //!
 //! **Determinism.** Time only moves when [`World::step`] moves it, and all randomness
 //! (smoltcp's initial sequence numbers, ephemeral ports, the link's loss and jitter) comes from
 //! the scenario's seed, so the same scenario and seed give a byte-identical trace natively and
 //! in wasm. The `socklab-sim` binary runs any scenario from the command line (see README.md).
 
+pub mod dissect;
 pub mod link;
 pub mod nic;
 pub mod pcap;
+pub mod readiness;
 pub mod rng;
 pub mod scenario;
 pub mod sticky;
@@ -39,5 +43,5 @@ pub mod trace;
 pub mod world;
 
 pub use scenario::Scenario;
-pub use trace::{Event, EventKind, Segment, Side, SocketId, TcpState};
+pub use trace::{Event, EventKind, Numbering, Segment, Side, SocketId, TcpState};
 pub use world::{World, WorldConfig};

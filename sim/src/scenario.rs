@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::link::{DropRule, Match};
+use crate::readiness::ReadinessParams;
 use crate::sticky::StickyParams;
 use crate::trace::{Side, SocketId};
 use crate::world::{Call, World, WorldConfig};
@@ -49,42 +50,116 @@ pub enum Scenario {
     Udp { datagrams: usize },
     /// Messages written over one connection and read with a chosen `recv` size and timing.
     Sticky(StickyParams),
+    /// Several clients write at scripted moments; one server loop waits and reads.
+    Readiness(ReadinessParams),
+}
+
+/// Which scenario, without its parameters: the closed set menus, links and the CLI name.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ScenarioKind {
+    Handshake,
+    Transfer,
+    GracefulClose,
+    SimultaneousClose,
+    ClosedPort,
+    LostSyn,
+    LostData,
+    HalfClose,
+    BacklogFull,
+    SynFlood,
+    Udp,
+    Sticky,
+    Readiness,
+}
+
+impl ScenarioKind {
+    pub const ALL: [ScenarioKind; 13] = [
+        ScenarioKind::Handshake,
+        ScenarioKind::Transfer,
+        ScenarioKind::GracefulClose,
+        ScenarioKind::SimultaneousClose,
+        ScenarioKind::ClosedPort,
+        ScenarioKind::LostSyn,
+        ScenarioKind::LostData,
+        ScenarioKind::HalfClose,
+        ScenarioKind::BacklogFull,
+        ScenarioKind::SynFlood,
+        ScenarioKind::Udp,
+        ScenarioKind::Sticky,
+        ScenarioKind::Readiness,
+    ];
+
+    /// The name in data and links: `graceful_close`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScenarioKind::Handshake => "handshake",
+            ScenarioKind::Transfer => "transfer",
+            ScenarioKind::GracefulClose => "graceful_close",
+            ScenarioKind::SimultaneousClose => "simultaneous_close",
+            ScenarioKind::ClosedPort => "closed_port",
+            ScenarioKind::LostSyn => "lost_syn",
+            ScenarioKind::LostData => "lost_data",
+            ScenarioKind::HalfClose => "half_close",
+            ScenarioKind::BacklogFull => "backlog_full",
+            ScenarioKind::SynFlood => "syn_flood",
+            ScenarioKind::Udp => "udp",
+            ScenarioKind::Sticky => "sticky",
+            ScenarioKind::Readiness => "readiness",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ScenarioKind> {
+        ScenarioKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The scenario with its lesson's parameters. This is the one place they are set: the
+    /// CLI, the labs and the tests all start from here.
+    pub fn defaults(self) -> Scenario {
+        match self {
+            ScenarioKind::Handshake => Scenario::Handshake,
+            ScenarioKind::Transfer => Scenario::Transfer { bytes: 64 * 1024 },
+            ScenarioKind::GracefulClose => Scenario::GracefulClose,
+            ScenarioKind::SimultaneousClose => Scenario::SimultaneousClose,
+            ScenarioKind::ClosedPort => Scenario::ClosedPort,
+            ScenarioKind::LostSyn => Scenario::LostSyn { drops: 2 },
+            ScenarioKind::LostData => Scenario::LostData,
+            ScenarioKind::HalfClose => Scenario::HalfClose,
+            ScenarioKind::BacklogFull => Scenario::BacklogFull { backlog: 2, clients: 3 },
+            ScenarioKind::SynFlood => Scenario::SynFlood { backlog: 4, syns: 8 },
+            ScenarioKind::Udp => Scenario::Udp { datagrams: 8 },
+            ScenarioKind::Sticky => Scenario::Sticky(StickyParams::default()),
+            ScenarioKind::Readiness => Scenario::Readiness(ReadinessParams::default()),
+        }
+    }
 }
 
 impl Scenario {
     /// Every scenario with its lesson defaults, for listings and tests.
     pub fn catalogue() -> Vec<Scenario> {
-        vec![
-            Scenario::Handshake,
-            Scenario::Transfer { bytes: 64 * 1024 },
-            Scenario::GracefulClose,
-            Scenario::SimultaneousClose,
-            Scenario::ClosedPort,
-            Scenario::LostSyn { drops: 2 },
-            Scenario::LostData,
-            Scenario::HalfClose,
-            Scenario::BacklogFull { backlog: 2, clients: 3 },
-            Scenario::SynFlood { backlog: 4, syns: 8 },
-            Scenario::Udp { datagrams: 8 },
-            Scenario::Sticky(StickyParams::default()),
-        ]
+        ScenarioKind::ALL.into_iter().map(ScenarioKind::defaults).collect()
+    }
+
+    pub fn kind(&self) -> ScenarioKind {
+        match self {
+            Scenario::Handshake => ScenarioKind::Handshake,
+            Scenario::Transfer { .. } => ScenarioKind::Transfer,
+            Scenario::GracefulClose => ScenarioKind::GracefulClose,
+            Scenario::SimultaneousClose => ScenarioKind::SimultaneousClose,
+            Scenario::ClosedPort => ScenarioKind::ClosedPort,
+            Scenario::LostSyn { .. } => ScenarioKind::LostSyn,
+            Scenario::LostData => ScenarioKind::LostData,
+            Scenario::HalfClose => ScenarioKind::HalfClose,
+            Scenario::BacklogFull { .. } => ScenarioKind::BacklogFull,
+            Scenario::SynFlood { .. } => ScenarioKind::SynFlood,
+            Scenario::Udp { .. } => ScenarioKind::Udp,
+            Scenario::Sticky(_) => ScenarioKind::Sticky,
+            Scenario::Readiness(_) => ScenarioKind::Readiness,
+        }
     }
 
     pub fn name(&self) -> &'static str {
-        match self {
-            Scenario::Handshake => "handshake",
-            Scenario::Transfer { .. } => "transfer",
-            Scenario::GracefulClose => "graceful_close",
-            Scenario::SimultaneousClose => "simultaneous_close",
-            Scenario::ClosedPort => "closed_port",
-            Scenario::LostSyn { .. } => "lost_syn",
-            Scenario::LostData => "lost_data",
-            Scenario::HalfClose => "half_close",
-            Scenario::BacklogFull { .. } => "backlog_full",
-            Scenario::SynFlood { .. } => "syn_flood",
-            Scenario::Udp { .. } => "udp",
-            Scenario::Sticky(_) => "sticky",
-        }
+        self.kind().name()
     }
 
     /// Build the world with this scenario's sockets, drop rules and script.
@@ -184,6 +259,7 @@ impl Scenario {
                 world.schedule(8_000, client, Call::Connect { port: SERVER_PORT });
             }
             Scenario::Sticky(params) => params.schedule(&mut world, client, server),
+            Scenario::Readiness(params) => params.schedule(&mut world, client, server),
         }
         world
     }

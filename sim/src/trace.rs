@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use smoltcp::socket::tcp;
 use smoltcp::wire::{IpProtocol, Ipv4Packet, TcpOption, TcpPacket, UdpPacket};
 
+use crate::readiness::LoopKind;
+
 /// Where a packet comes from: one of the two hosts, or (in the SYN-flood scenario) an attacker
 /// on the wire that forges packets from addresses nobody owns.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,7 +144,45 @@ pub struct Segment {
     pub rel_ack: Option<u32>,
 }
 
+/// How sequence numbers are shown: relative to each direction's initial sequence number (as
+/// Wireshark shows them by default: the SYN is 0) or as they are on the wire.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Numbering {
+    #[default]
+    Relative,
+    Raw,
+}
+
 impl Segment {
+    /// Sequence and acknowledgment numbers, numbered as asked.
+    pub fn seq_ack(&self, numbering: Numbering) -> (u32, Option<u32>) {
+        match numbering {
+            Numbering::Relative => (self.rel_seq, self.rel_ack),
+            Numbering::Raw => (self.seq, self.ack),
+        }
+    }
+
+    /// Sequence numbers the segment occupies: its data, plus one each for SYN and FIN.
+    pub fn seq_len(&self) -> u32 {
+        self.payload_len as u32 + u32::from(self.flags.syn) + u32::from(self.flags.fin)
+    }
+
+    /// The one way SockLab writes a segment — in the CLI, the labs and their narration:
+    /// `[SYN, ACK] seq=0 ack=1 win=8192 len=0 MSS=1460`.
+    pub fn summary(&self, numbering: Numbering) -> String {
+        let (seq, ack) = self.seq_ack(numbering);
+        let mut text = format!("[{}] seq={seq}", self.flags.label());
+        if let Some(ack) = ack {
+            text += &format!(" ack={ack}");
+        }
+        text += &format!(" win={} len={}", self.window, self.payload_len);
+        if let Some(mss) = self.mss {
+            text += &format!(" MSS={mss}");
+        }
+        text
+    }
+
     /// Parse a TCP header (the IP payload). Relative numbers start out equal to the absolute
     /// ones; the world, which knows each connection's ISN, fills them in.
     fn parse(payload: &[u8]) -> Option<Segment> {
@@ -302,6 +342,14 @@ pub enum AppCall {
         from_port: u16,
         data: Vec<u8>,
     },
+    /// The server's loop woke up: `select()`/`epoll_wait()` returned the server sockets
+    /// `ready` (by index), having been asked about `watched` sockets. (A blocking server makes
+    /// no such call: it sits in `recv()`.)
+    Wait {
+        kind: LoopKind,
+        ready: Vec<usize>,
+        watched: usize,
+    },
 }
 
 /// Something that happened at a moment of virtual time.
@@ -350,21 +398,8 @@ impl std::fmt::Display for Event {
                 write!(f, "{:<8} → {a}.{b}.{c}.{d:<4} ", from.name())?;
                 match &packet.transport {
                     Transport::Tcp(s) => {
-                        write!(
-                            f,
-                            "TCP {}→{} [{}] seq={}",
-                            s.src_port,
-                            s.dst_port,
-                            s.flags.label(),
-                            s.rel_seq
-                        )?;
-                        if let Some(ack) = s.rel_ack {
-                            write!(f, " ack={ack}")?;
-                        }
-                        write!(f, " win={} len={}", s.window, s.payload_len)?;
-                        if let Some(mss) = s.mss {
-                            write!(f, " MSS={mss}")?;
-                        }
+                        let summary = s.summary(Numbering::Relative);
+                        write!(f, "TCP {}→{} {summary}", s.src_port, s.dst_port)?
                     }
                     Transport::Udp { src_port, dst_port, payload_len } => {
                         write!(f, "UDP {src_port}→{dst_port} len={payload_len}")?
@@ -414,8 +449,46 @@ impl std::fmt::Display for AppCall {
             AppCall::UdpRecv { from_port, data } => {
                 write!(f, "recvfrom() → {} bytes {:?} from :{from_port}", data.len(), preview(data))
             }
+            AppCall::Wait { kind, ready, watched } => {
+                let ready: Vec<String> = ready.iter().map(|i| format!("server#{i}")).collect();
+                match kind {
+                    LoopKind::Select => write!(f, "select({watched} sockets)")?,
+                    _ => write!(f, "{}()", kind.call_name())?,
+                }
+                write!(f, " → {} ready: {}", ready.len(), ready.join(", "))
+            }
         }
     }
+}
+
+/// For each event of `trace`, whether it is a TCP segment that resends sequence numbers its
+/// sender had already sent on that connection: a retransmission.
+pub fn retransmissions(trace: &[Event]) -> Vec<bool> {
+    // Per direction of each connection: the first sequence number not sent yet.
+    let mut next = std::collections::HashMap::new();
+    trace
+        .iter()
+        .map(|event| {
+            let EventKind::Packet { packet, .. } = &event.kind else { return false };
+            let Transport::Tcp(segment) = &packet.transport else { return false };
+            if segment.seq_len() == 0 {
+                return false;
+            }
+            let key = (packet.ip.src, segment.src_port, packet.ip.dst, segment.dst_port);
+            let end = segment.rel_seq.wrapping_add(segment.seq_len());
+            match next.get_mut(&key) {
+                Some(sent) if segment.rel_seq < *sent => true,
+                Some(sent) => {
+                    *sent = end;
+                    false
+                }
+                None => {
+                    next.insert(key, end);
+                    false
+                }
+            }
+        })
+        .collect()
 }
 
 /// Up to 40 bytes of data as (lossy) text.

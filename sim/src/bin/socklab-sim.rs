@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use sim::link::LinkConfig;
-use sim::sticky::{StickyParams, TimedMessage};
+use sim::readiness::LoopKind;
+use sim::scenario::ScenarioKind;
+use sim::sticky::TimedMessage;
 use sim::{Scenario, WorldConfig};
 
 /// Run a SockLab scenario on smoltcp and print its trace.
@@ -66,50 +68,63 @@ struct Common {
     max_events: usize,
 }
 
+/// The scenarios, each parameter optional: what is not given comes from the scenario's
+/// defaults (`ScenarioKind::defaults`), the same ones the labs and the tests use.
 #[derive(Subcommand, Debug)]
 enum Named {
     Handshake,
     Transfer {
-        #[arg(long, default_value_t = 65536)]
-        bytes: usize,
+        #[arg(long)]
+        bytes: Option<usize>,
     },
     GracefulClose,
     SimultaneousClose,
     ClosedPort,
     LostSyn {
-        #[arg(long, default_value_t = 2)]
-        drops: usize,
+        #[arg(long)]
+        drops: Option<usize>,
     },
     LostData,
     HalfClose,
     BacklogFull {
-        #[arg(long, default_value_t = 2)]
-        backlog: usize,
-        #[arg(long, default_value_t = 3)]
-        clients: usize,
+        #[arg(long)]
+        backlog: Option<usize>,
+        #[arg(long)]
+        clients: Option<usize>,
     },
     SynFlood {
-        #[arg(long, default_value_t = 4)]
-        backlog: usize,
-        #[arg(long, default_value_t = 8)]
-        syns: usize,
+        #[arg(long)]
+        backlog: Option<usize>,
+        #[arg(long)]
+        syns: Option<usize>,
     },
     Udp {
-        #[arg(long, default_value_t = 8)]
-        datagrams: usize,
+        #[arg(long)]
+        datagrams: Option<usize>,
     },
     Sticky {
         /// Messages to write, as AT_MS:TEXT (repeatable).
         #[arg(long = "message", value_parser = parse_message)]
         messages: Vec<TimedMessage>,
-        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-        nagle: bool,
-        #[arg(long, default_value_t = 1024)]
-        recv_bufsize: usize,
-        #[arg(long, default_value_t = 0)]
-        read_interval_ms: u64,
-        #[arg(long, default_value_t = 150)]
-        read_start_ms: u64,
+        #[arg(long, action = clap::ArgAction::Set)]
+        nagle: Option<bool>,
+        #[arg(long)]
+        recv_bufsize: Option<usize>,
+        #[arg(long)]
+        read_interval_ms: Option<u64>,
+        #[arg(long)]
+        read_start_ms: Option<u64>,
+    },
+    Readiness {
+        /// How the server waits: blocking, select, epoll-level, epoll-edge.
+        #[arg(long, value_parser = parse_loop)]
+        server: Option<LoopKind>,
+        /// The server's recv() size.
+        #[arg(long)]
+        bufsize: Option<usize>,
+        /// Read each ready socket until it is empty.
+        #[arg(long, action = clap::ArgAction::Set)]
+        drain: Option<bool>,
     },
 }
 
@@ -119,32 +134,83 @@ fn parse_message(text: &str) -> Result<TimedMessage, String> {
     Ok(TimedMessage { at_ms, text: text.to_string() })
 }
 
+fn parse_loop(name: &str) -> Result<LoopKind, String> {
+    let names: Vec<String> = LoopKind::ALL.iter().map(|k| loop_name(*k)).collect();
+    LoopKind::ALL
+        .into_iter()
+        .find(|kind| loop_name(*kind) == name)
+        .ok_or_else(|| format!("one of {}", names.join(", ")))
+}
+
+fn loop_name(kind: LoopKind) -> String {
+    serde_json::to_value(kind).unwrap().as_str().unwrap().replace('_', "-")
+}
+
+/// Set `target` to `value` if one was given.
+fn set<T>(target: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *target = value;
+    }
+}
+
 impl Named {
-    fn into_scenario(self) -> Scenario {
+    fn kind(&self) -> ScenarioKind {
         match self {
-            Named::Handshake => Scenario::Handshake,
-            Named::Transfer { bytes } => Scenario::Transfer { bytes },
-            Named::GracefulClose => Scenario::GracefulClose,
-            Named::SimultaneousClose => Scenario::SimultaneousClose,
-            Named::ClosedPort => Scenario::ClosedPort,
-            Named::LostSyn { drops } => Scenario::LostSyn { drops },
-            Named::LostData => Scenario::LostData,
-            Named::HalfClose => Scenario::HalfClose,
-            Named::BacklogFull { backlog, clients } => Scenario::BacklogFull { backlog, clients },
-            Named::SynFlood { backlog, syns } => Scenario::SynFlood { backlog, syns },
-            Named::Udp { datagrams } => Scenario::Udp { datagrams },
-            Named::Sticky { messages, nagle, recv_bufsize, read_interval_ms, read_start_ms } => {
-                let defaults = StickyParams::default();
-                let messages = if messages.is_empty() { defaults.messages } else { messages };
-                Scenario::Sticky(StickyParams {
-                    messages,
-                    nagle,
-                    recv_bufsize,
-                    read_interval_ms,
-                    read_start_ms,
-                })
-            }
+            Named::Handshake => ScenarioKind::Handshake,
+            Named::Transfer { .. } => ScenarioKind::Transfer,
+            Named::GracefulClose => ScenarioKind::GracefulClose,
+            Named::SimultaneousClose => ScenarioKind::SimultaneousClose,
+            Named::ClosedPort => ScenarioKind::ClosedPort,
+            Named::LostSyn { .. } => ScenarioKind::LostSyn,
+            Named::LostData => ScenarioKind::LostData,
+            Named::HalfClose => ScenarioKind::HalfClose,
+            Named::BacklogFull { .. } => ScenarioKind::BacklogFull,
+            Named::SynFlood { .. } => ScenarioKind::SynFlood,
+            Named::Udp { .. } => ScenarioKind::Udp,
+            Named::Sticky { .. } => ScenarioKind::Sticky,
+            Named::Readiness { .. } => ScenarioKind::Readiness,
         }
+    }
+
+    /// The scenario's defaults with the given parameters in place.
+    fn into_scenario(self) -> Scenario {
+        let mut scenario = self.kind().defaults();
+        match (&mut scenario, self) {
+            (Scenario::Transfer { bytes }, Named::Transfer { bytes: b }) => set(bytes, b),
+            (Scenario::LostSyn { drops }, Named::LostSyn { drops: d }) => set(drops, d),
+            (
+                Scenario::BacklogFull { backlog, clients },
+                Named::BacklogFull { backlog: b, clients: c },
+            ) => {
+                set(backlog, b);
+                set(clients, c);
+            }
+            (Scenario::SynFlood { backlog, syns }, Named::SynFlood { backlog: b, syns: n }) => {
+                set(backlog, b);
+                set(syns, n);
+            }
+            (Scenario::Udp { datagrams }, Named::Udp { datagrams: d }) => set(datagrams, d),
+            (
+                Scenario::Sticky(params),
+                Named::Sticky { messages, nagle, recv_bufsize, read_interval_ms, read_start_ms },
+            ) => {
+                if !messages.is_empty() {
+                    params.messages = messages;
+                }
+                set(&mut params.nagle, nagle);
+                set(&mut params.recv_bufsize, recv_bufsize);
+                set(&mut params.read_interval_ms, read_interval_ms);
+                set(&mut params.read_start_ms, read_start_ms);
+            }
+            (Scenario::Readiness(params), Named::Readiness { server, bufsize, drain }) => {
+                set(&mut params.server, server);
+                set(&mut params.bufsize, bufsize);
+                set(&mut params.drain, drain);
+            }
+            // Scenarios without parameters.
+            _ => {}
+        }
+        scenario
     }
 }
 

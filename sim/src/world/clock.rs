@@ -76,6 +76,7 @@ impl World {
                 progress |= self.poll(side);
                 progress |= self.run_apps(side);
             }
+            progress |= self.run_server_loop();
             if !progress {
                 return;
             }

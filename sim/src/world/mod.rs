@@ -9,15 +9,18 @@
 //! - [`clock`]: the event loop — stepping, the virtual clock, polling the stacks, the wire;
 //! - [`script`]: the scheduled calls and how each is carried out;
 //! - [`apps`]: what each socket's application does between calls;
-//! - [`attacker`]: forged packets.
+//! - [`attacker`]: forged packets;
+//! - [`server_loop`]: one server loop waiting on many sockets (blocking, select, epoll).
 
 mod apps;
 mod attacker;
 mod clock;
 mod script;
+mod server_loop;
 
 use apps::{App, Sock};
 pub use script::{Call, Scheduled};
+use server_loop::ServerLoop;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -33,6 +36,7 @@ use smoltcp::wire::{
 
 use crate::link::{Link, LinkConfig, micros};
 use crate::nic::Nic;
+use crate::readiness::LoopKind;
 use crate::rng::Rng;
 use crate::trace::{AppCall, Event, EventKind, Packet, Side, SocketId, TcpState};
 
@@ -76,6 +80,8 @@ pub struct World {
     isn: BTreeMap<([u8; 4], u16, [u8; 4], u16), u32>,
     first_ephemeral: u16,
     next_ephemeral: u16,
+    /// The server's readiness loop, once a `ServeLoop` call has started it.
+    server_loop: Option<ServerLoop>,
     trace: Vec<Event>,
 }
 
@@ -123,6 +129,7 @@ impl World {
             isn: BTreeMap::new(),
             first_ephemeral: next_ephemeral,
             next_ephemeral,
+            server_loop: None,
             trace: Vec::new(),
         }
     }

@@ -61,6 +61,14 @@ pub enum Call {
         count: usize,
         port: u16,
     },
+    /// From now on, one loop serves every server socket: it waits the way `kind` says and
+    /// calls `recv(bufsize)` on what it is told is ready — once, or until empty if `drain`.
+    /// It replaces `Read` on those sockets (see [`crate::readiness`]).
+    ServeLoop {
+        kind: LoopKind,
+        bufsize: usize,
+        drain: bool,
+    },
 }
 
 /// A call to make at a moment of virtual time.
@@ -171,6 +179,10 @@ impl World {
                 // A full send buffer drops the datagram, as UDP may; the trace shows no packet.
                 let _ = socket.send_slice(&data, (IpAddress::Ipv4(remote), port));
                 Some(AppCall::UdpSend { port, len })
+            }
+            Call::ServeLoop { kind, bufsize, drain } => {
+                self.server_loop = Some(ServerLoop::new(kind, bufsize, drain));
+                None
             }
             Call::ForgeSyns { .. } => unreachable!("handled above"),
         };
