@@ -106,7 +106,13 @@ async fn render_islands(book: &Book) -> BTreeMap<(Lang, String, String), String>
         for page in &edition.pages {
             for block in &page.body {
                 if let Block::Lab { id, spec } = block {
-                    let html = frontend::labs::render(edition.lang, spec.clone()).await;
+                    let props = frontend::labs::LabProps {
+                        lang: edition.lang,
+                        id: id.clone().into(),
+                        slug: page.slug.clone().into(),
+                        spec: spec.clone(),
+                    };
+                    let html = frontend::labs::render(props).await;
                     islands.insert((edition.lang, page.slug.clone(), id.clone()), html);
                 }
             }

@@ -330,10 +330,13 @@ impl<'a> Walker<'a> {
     }
 
     fn lab(&mut self, toml_text: &str, offset: usize) -> Option<LabSpec> {
-        match toml::from_str::<LabSpec>(toml_text) {
+        let checked = toml::from_str::<LabSpec>(toml_text)
+            .map_err(|err| err.message().to_string())
+            .and_then(|spec| spec.check().map(|()| spec));
+        match checked {
             Ok(spec) => Some(spec),
-            Err(err) => {
-                self.report(offset, format!("```lab block: {}", err.message()));
+            Err(message) => {
+                self.report(offset, format!("```lab block: {message}"));
                 None
             }
         }
@@ -580,11 +583,11 @@ mod tests {
 
     #[test]
     fn labs_split_the_body_into_islands() {
-        let (page, problems) = page("# T\n\nS.\n\n```lab\nlab = \"handshake\"\n```\n\nAfter.\n");
+        let (page, problems) = page("# T\n\nS.\n\n```lab\nlab = \"connection\"\n```\n\nAfter.\n");
         assert!(problems.is_empty(), "{problems}");
         let page = page.unwrap();
         assert!(
-            matches!(&page.body[..], [Block::Html(_), Block::Lab { id, spec: LabSpec::Handshake {} }, Block::Html(after)] if id == "lab-1" && after.contains("After."))
+            matches!(&page.body[..], [Block::Html(_), Block::Lab { id, spec: LabSpec::Connection(_) }, Block::Html(after)] if id == "lab-1" && after.contains("After."))
         );
         assert!(page.has_anchor("lab-1"));
     }

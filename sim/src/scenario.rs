@@ -21,7 +21,7 @@ pub const CLIENT: SocketId = SocketId { side: Side::Client, index: 0 };
 pub const SERVER: SocketId = SocketId { side: Side::Server, index: 0 };
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[serde(tag = "scenario", rename_all = "snake_case")]
+#[serde(tag = "scenario", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scenario {
     /// The server listens; the client connects. Ends with both sides ESTABLISHED.
     Handshake,

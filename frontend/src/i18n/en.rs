@@ -1,6 +1,10 @@
 //! English.
 
-use super::{Labs, Reader};
+use sim::Side;
+use sim::dissect::Layer;
+use sim::scenario::ScenarioKind;
+
+use super::{Clause, Labs, Reader};
 
 pub static READER: Reader = Reader {
     site_name: "SockLab",
@@ -55,14 +59,91 @@ pub static READER: Reader = Reader {
 
 pub static LABS: Labs = Labs {
     client: "Client 10.0.0.1",
-    server: "Server 10.0.0.2:80",
+    server: "Server 10.0.0.2",
+    host: |side| match side {
+        Side::Client => "Client",
+        Side::Server => "Server",
+        Side::Attacker => "Attacker",
+    },
     step: "Step",
+    back: "Back",
+    play: "Play",
+    pause: "Pause",
+    speed: "Speed",
     run_to_end: "Run to end",
     reset: "Reset",
+    steps: "Steps",
+    step_of: |step, total| format!("Step {step} of {total}"),
     finished: "Nothing more will happen: both stacks are idle.",
+    truncated: |events| format!("The run stops here, after {events} events: that is all this lab keeps."),
+    close: "Close",
+    optional: "optional",
+    connection_caption: "Live simulation: smoltcp, a real TCP/IP stack, on two virtual hosts and a virtual wire",
+    scenario: "Scenario",
+    scenario_name: |kind| match kind {
+        ScenarioKind::Handshake => "Three-way handshake",
+        ScenarioKind::Transfer => "Data transfer",
+        ScenarioKind::GracefulClose => "Graceful close (into TIME-WAIT)",
+        ScenarioKind::SimultaneousClose => "Simultaneous close",
+        ScenarioKind::ClosedPort => "Closed port (RST)",
+        ScenarioKind::LostSyn => "Lost SYN",
+        ScenarioKind::LostData => "Lost data",
+        ScenarioKind::HalfClose => "Half-close",
+        ScenarioKind::BacklogFull => "Backlog full",
+        ScenarioKind::SynFlood => "SYN flood",
+        ScenarioKind::Udp => "UDP datagrams",
+        ScenarioKind::Sticky => "Sticky packets",
+        ScenarioKind::Readiness => "Readiness",
+    },
+    wire: "The wire",
+    seed: "Seed",
+    loss: "Loss %",
+    delay: "Delay ms",
+    jitter: "Jitter ms",
+    mtu: "MTU bytes",
     relative_numbers: "Relative sequence numbers",
-    time: "Time",
-    handshake_caption: "Live simulation: smoltcp on a virtual wire with a 10 ms one-way delay",
+    predict_mode: "Predict each segment",
+    predict_prompt: |side| format!("What does the {} send next?", match side {
+        Side::Server => "server",
+        Side::Attacker => "attacker",
+        Side::Client => "client",
+    }),
+    reveal: "Reveal",
+    guess_right: "✓ Right:",
+    guess_wrong: "✗ Not quite. It was:",
+    score: |right, total| format!("Predictions: {right} of {total} right"),
+    ladder: "Sequence diagram of the run: client on the left, server on the right, time going down",
+    later: |gap| format!("… {gap} later …"),
+    lost: "lost",
+    dropped: "dropped",
+    too_big: "too big for the MTU",
+    no_such_host: "no such host",
+    at_start: "Nothing has happened yet. Step to begin.",
+    at_time: |us| format!("At {:.1} ms:", us as f64 / 1000.0),
+    narrate: |clause| match clause {
+        Clause::Sends { side, what, again, lost } => {
+            let verb = if *again { "resends" } else { "sends" };
+            let fate = if *lost { ", which never arrives" } else { "" };
+            format!("{} {verb} {what}{fate}", (LABS.host)(*side).to_lowercase())
+        }
+        Clause::Enters { side, state } => format!("{} enters {state}", (LABS.host)(*side).to_lowercase()),
+        Clause::Calls { side, call } => format!("{} calls {call}", (LABS.host)(*side).to_lowercase()),
+    },
+    clause_separator: "; ",
+    packet: "Packet details",
+    drop_packet: "Drop this packet and run again",
+    undo_drops: |n| if n == 1 { "Undo the dropped packet".into() } else { format!("Undo the {n} dropped packets") },
+    layer: |layer| match layer {
+        Layer::Ip => "IPv4 header",
+        Layer::Tcp => "TCP header",
+        Layer::Udp => "UDP header",
+        Layer::Payload => "Data",
+    },
+    field: "Field",
+    value: "Value",
+    bytes: "Bytes",
+    more_bytes: |n| format!("… and {n} more bytes of data"),
+    download_pcap: "Download pcap",
     echo_caption: "Live: a real TCP connection from the relay to its echo server on port 7007",
     send: "Send",
     connecting: "Connecting to the relay…",

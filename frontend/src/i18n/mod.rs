@@ -21,6 +21,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
+use sim::Side;
+use sim::dissect::Layer;
+use sim::scenario::ScenarioKind;
 
 /// A language the course is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,18 +129,64 @@ pub struct Reader {
     pub choose_language: &'static str,
 }
 
-/// The labs' words.
+/// The labs' words. Sentences with values in them are functions, so each language can put the
+/// values where its grammar wants them.
 #[derive(Debug)]
 pub struct Labs {
+    // Shared by the labs.
     pub client: &'static str,
     pub server: &'static str,
+    pub host: fn(Side) -> &'static str,
     pub step: &'static str,
+    pub back: &'static str,
+    pub play: &'static str,
+    pub pause: &'static str,
+    pub speed: &'static str,
     pub run_to_end: &'static str,
     pub reset: &'static str,
+    pub steps: &'static str,
+    pub step_of: fn(usize, usize) -> String,
     pub finished: &'static str,
+    pub truncated: fn(usize) -> String,
+    pub close: &'static str,
+    pub optional: &'static str,
+    // The connection lab.
+    pub connection_caption: &'static str,
+    pub scenario: &'static str,
+    pub scenario_name: fn(ScenarioKind) -> &'static str,
+    pub wire: &'static str,
+    pub seed: &'static str,
+    pub loss: &'static str,
+    pub delay: &'static str,
+    pub jitter: &'static str,
+    pub mtu: &'static str,
     pub relative_numbers: &'static str,
-    pub time: &'static str,
-    pub handshake_caption: &'static str,
+    pub predict_mode: &'static str,
+    pub predict_prompt: fn(Side) -> String,
+    pub reveal: &'static str,
+    pub guess_right: &'static str,
+    pub guess_wrong: &'static str,
+    pub score: fn(u32, u32) -> String,
+    pub ladder: &'static str,
+    pub later: fn(&str) -> String,
+    pub lost: &'static str,
+    pub dropped: &'static str,
+    pub too_big: &'static str,
+    pub no_such_host: &'static str,
+    pub at_start: &'static str,
+    pub at_time: fn(u64) -> String,
+    pub narrate: fn(&Clause) -> String,
+    pub clause_separator: &'static str,
+    pub packet: &'static str,
+    pub drop_packet: &'static str,
+    pub undo_drops: fn(usize) -> String,
+    pub layer: fn(Layer) -> &'static str,
+    pub field: &'static str,
+    pub value: &'static str,
+    pub bytes: &'static str,
+    pub more_bytes: fn(usize) -> String,
+    pub download_pcap: &'static str,
+    // The echo lab.
     pub echo_caption: &'static str,
     pub send: &'static str,
     pub connecting: &'static str,
@@ -145,6 +194,16 @@ pub struct Labs {
     pub disconnected: &'static str,
     pub reconnect: &'static str,
     pub placeholder_message: &'static str,
+}
+
+/// One thing that happened in a step, for the narration line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `side` sent `what` (a segment's summary); `again` if it is a retransmission, `lost` if
+    /// the wire did not deliver it.
+    Sends { side: Side, what: String, again: bool, lost: bool },
+    Enters { side: Side, state: &'static str },
+    Calls { side: Side, call: String },
 }
 
 pub fn reader(lang: Lang) -> &'static Reader {

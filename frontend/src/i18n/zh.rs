@@ -1,6 +1,10 @@
 //! 中文。
 
-use super::{Labs, Reader};
+use sim::Side;
+use sim::dissect::Layer;
+use sim::scenario::ScenarioKind;
+
+use super::{Clause, Labs, Reader};
 
 pub static READER: Reader = Reader {
     site_name: "SockLab",
@@ -55,14 +59,91 @@ pub static READER: Reader = Reader {
 
 pub static LABS: Labs = Labs {
     client: "客户端 10.0.0.1",
-    server: "服务器 10.0.0.2:80",
+    server: "服务器 10.0.0.2",
+    host: |side| match side {
+        Side::Client => "客户端",
+        Side::Server => "服务器",
+        Side::Attacker => "攻击者",
+    },
     step: "单步",
+    back: "后退",
+    play: "播放",
+    pause: "暂停",
+    speed: "速度",
     run_to_end: "运行到底",
     reset: "重置",
+    steps: "步骤",
+    step_of: |step, total| format!("第 {step} 步，共 {total} 步"),
     finished: "不会再发生任何事：两端协议栈都已空闲。",
+    truncated: |events| format!("运行到这里就停止了，共 {events} 个事件：这个实验最多保留这么多。"),
+    close: "关闭",
+    optional: "可选",
+    connection_caption: "实时模拟：两台虚拟主机、一根虚拟链路上运行着真实的 TCP/IP 协议栈 smoltcp",
+    scenario: "场景",
+    scenario_name: |kind| match kind {
+        ScenarioKind::Handshake => "三次握手",
+        ScenarioKind::Transfer => "数据传输",
+        ScenarioKind::GracefulClose => "正常关闭（进入 TIME-WAIT）",
+        ScenarioKind::SimultaneousClose => "同时关闭",
+        ScenarioKind::ClosedPort => "端口未监听（RST）",
+        ScenarioKind::LostSyn => "SYN 丢失",
+        ScenarioKind::LostData => "数据丢失",
+        ScenarioKind::HalfClose => "半关闭",
+        ScenarioKind::BacklogFull => "backlog 已满",
+        ScenarioKind::SynFlood => "SYN 洪泛",
+        ScenarioKind::Udp => "UDP 数据报",
+        ScenarioKind::Sticky => "粘包",
+        ScenarioKind::Readiness => "就绪通知",
+    },
+    wire: "链路",
+    seed: "种子",
+    loss: "丢包率 %",
+    delay: "时延 ms",
+    jitter: "抖动 ms",
+    mtu: "MTU 字节",
     relative_numbers: "相对序列号",
-    time: "时间",
-    handshake_caption: "实时模拟：smoltcp 运行在单向时延 10 ms 的虚拟链路上",
+    predict_mode: "预测每个报文段",
+    predict_prompt: |side| format!("{}接下来发送什么？", match side {
+        Side::Server => "服务器",
+        Side::Attacker => "攻击者",
+        Side::Client => "客户端",
+    }),
+    reveal: "揭晓",
+    guess_right: "✓ 正确：",
+    guess_wrong: "✗ 不太对。实际是：",
+    score: |right, total| format!("预测：{total} 次中答对 {right} 次"),
+    ladder: "这次运行的时序图：客户端在左，服务器在右，时间向下流逝",
+    later: |gap| format!("……{gap} 之后……"),
+    lost: "丢失",
+    dropped: "被丢弃",
+    too_big: "超过 MTU",
+    no_such_host: "主机不存在",
+    at_start: "还什么都没发生。单步开始。",
+    at_time: |us| format!("{:.1} ms 时：", us as f64 / 1000.0),
+    narrate: |clause| match clause {
+        Clause::Sends { side, what, again, lost } => {
+            let verb = if *again { "重传" } else { "发送" };
+            let fate = if *lost { "，它没有到达" } else { "" };
+            format!("{}{verb} {what}{fate}", (LABS.host)(*side))
+        }
+        Clause::Enters { side, state } => format!("{}进入 {state}", (LABS.host)(*side)),
+        Clause::Calls { side, call } => format!("{}调用 {call}", (LABS.host)(*side)),
+    },
+    clause_separator: "；",
+    packet: "报文详情",
+    drop_packet: "丢弃这个报文，重新运行",
+    undo_drops: |n| if n == 1 { "撤销丢弃的报文".into() } else { format!("撤销丢弃的 {n} 个报文") },
+    layer: |layer| match layer {
+        Layer::Ip => "IPv4 首部",
+        Layer::Tcp => "TCP 首部",
+        Layer::Udp => "UDP 首部",
+        Layer::Payload => "数据",
+    },
+    field: "字段",
+    value: "值",
+    bytes: "字节",
+    more_bytes: |n| format!("……还有 {n} 字节数据"),
+    download_pcap: "下载 pcap",
     echo_caption: "实时：中继到其 7007 端口回显服务器的真实 TCP 连接",
     send: "发送",
     connecting: "正在连接中继…",

@@ -5,7 +5,7 @@
 //! with yew's server-side renderer into the page, inside an *island*:
 //!
 //! ```html
-//! <div class="lab" id="lab-1" data-lab='{"lab":"handshake"}'> …the lab's first render… </div>
+//! <div class="lab" data-lab='{"lab":"connection",…}'> …the lab's first render… </div>
 //! ```
 //!
 //! So a reader sees the lab's starting state with the text, before any wasm has loaded (and
@@ -15,8 +15,11 @@
 //! lab's first render depends on its props alone — never on the URL, storage or the network;
 //! those are read in effects, after hydration.
 
+pub mod connection;
+pub mod deep_link;
+pub mod download;
 pub mod echo;
-pub mod handshake;
+pub mod progress;
 
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -24,36 +27,52 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 
 /// A lab and its parameters, as a chapter's ```` ```lab ```` block writes it in TOML
-/// (`lab = "handshake"`) and as the page carries it in `data-lab` (JSON).
+/// (`lab = "connection"` and the lab's own keys) and as the page carries it in `data-lab`
+/// (JSON).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(tag = "lab", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum LabSpec {
-    /// Step a TCP handshake on smoltcp.
-    Handshake {},
+    /// The connection lab: a ladder diagram of any connection scenario on smoltcp.
+    Connection(connection::Spec),
     /// Send text through the relay to its real TCP echo server.
     Echo {},
+}
+
+impl LabSpec {
+    /// What is wrong with the spec beyond its syntax, if anything (the book refuses it).
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            LabSpec::Connection(spec) => spec.settings().map(drop),
+            LabSpec::Echo {} => Ok(()),
+        }
+    }
 }
 
 #[derive(Properties, PartialEq, Debug, Clone)]
 pub struct LabProps {
     pub lang: Lang,
+    /// The island's id on its page (`lab-1`): the lab's deep link and score are kept under it.
+    pub id: AttrValue,
+    /// The page's slug.
+    pub slug: AttrValue,
     pub spec: LabSpec,
 }
 
 /// Any lab, by its spec: the root component of every island.
 #[function_component]
-pub fn Lab(LabProps { lang, spec }: &LabProps) -> Html {
+pub fn Lab(props: &LabProps) -> Html {
+    let LabProps { lang, id, slug, spec } = props.clone();
     match spec {
-        LabSpec::Handshake {} => html! { <handshake::Handshake lang={*lang} /> },
-        LabSpec::Echo {} => html! { <echo::Echo lang={*lang} /> },
+        LabSpec::Connection(spec) => html! { <connection::ConnectionLab {lang} {id} {slug} {spec} /> },
+        LabSpec::Echo {} => html! { <echo::Echo {lang} /> },
     }
 }
 
 /// The lab's first render as HTML, for the static page (hydratable: it carries the markers
 /// yew's hydration reads).
 #[cfg(feature = "ssr")]
-pub async fn render(lang: Lang, spec: LabSpec) -> String {
-    yew::LocalServerRenderer::<Lab>::with_props(LabProps { lang, spec })
+pub async fn render(props: LabProps) -> String {
+    yew::LocalServerRenderer::<Lab>::with_props(props)
         .hydratable(true)
         .render()
         .await
@@ -73,6 +92,12 @@ pub fn hydrate_all() {
         .and_then(|html| html.get_attribute("lang"))
         .and_then(|code| code.parse().ok())
         .unwrap_or(Lang::En);
+    let slug = document
+        .query_selector("article[data-slug]")
+        .ok()
+        .flatten()
+        .and_then(|article| article.get_attribute("data-slug"))
+        .unwrap_or_default();
     let Ok(islands) = document.query_selector_all("[data-lab]") else {
         return;
     };
@@ -82,10 +107,12 @@ pub fn hydrate_all() {
             continue;
         };
         let json = island.get_attribute("data-lab").unwrap_or_default();
+        // The island sits in its frame, which carries the lab's id (the anchor `#lab-1`).
+        let id = island.parent_element().map(|frame| frame.id()).unwrap_or_default();
         match serde_json::from_str::<LabSpec>(&json) {
             Ok(spec) => {
-                yew::Renderer::<Lab>::with_root_and_props(island.clone(), LabProps { lang, spec })
-                    .hydrate();
+                let props = LabProps { lang, id: id.into(), slug: slug.clone().into(), spec };
+                yew::Renderer::<Lab>::with_root_and_props(island.clone(), props).hydrate();
                 let _ = island.set_attribute("data-lab-state", "live");
             }
             Err(err) => {
@@ -105,10 +132,21 @@ mod tests {
 
     #[test]
     fn specs_travel_as_tagged_json_and_unknown_parts_are_refused() {
-        let spec: LabSpec = serde_json::from_str(r#"{"lab":"handshake"}"#).unwrap();
-        assert_eq!(spec, LabSpec::Handshake {});
+        let spec: LabSpec = serde_json::from_str(r#"{"lab":"connection","scenario":"lost_syn"}"#).unwrap();
+        let LabSpec::Connection(connection) = &spec else { panic!("{spec:?}") };
+        assert_eq!(connection.scenario, sim::scenario::ScenarioKind::LostSyn);
         assert_eq!(serde_json::to_string(&LabSpec::Echo {}).unwrap(), r#"{"lab":"echo"}"#);
-        assert!(serde_json::from_str::<LabSpec>(r#"{"lab":"handshake","seed":1}"#).is_err());
+        assert!(serde_json::from_str::<LabSpec>(r#"{"lab":"connection","sed":1}"#).is_err());
         assert!(serde_json::from_str::<LabSpec>(r#"{"lab":"nope"}"#).is_err());
+    }
+
+    #[test]
+    fn checks_catch_what_types_cannot() {
+        let check = |json: &str| serde_json::from_str::<LabSpec>(json).unwrap().check();
+        assert!(check(r#"{"lab":"connection","scenario":"transfer","params":{"bytes":100}}"#).is_ok());
+        let err = check(r#"{"lab":"connection","scenario":"transfer","params":{"bites":100}}"#).unwrap_err();
+        assert!(err.contains("bites"), "{err}");
+        assert!(check(r#"{"lab":"connection","scenario":"sticky"}"#).unwrap_err().contains("does not draw"));
+        assert!(check(r#"{"lab":"connection","loss":2.0}"#).is_err());
     }
 }
