@@ -9,6 +9,9 @@ export PATH="/usr/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$_socklab_root/node_module
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22
+# Panic locations (file, line) are not compiled in: nobody reads them in a page, and the paths
+# were 25 KB of the labs' wasm (docs/BENCHMARKS.md). Panics still abort.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 # Keep Debian's cargo on Debian's rustc even if rustup set RUSTC in the caller's environment.

@@ -7,8 +7,8 @@
 //! - [`labs`]: one yew component per lab. The book renders each lab's first state into the
 //!   page (server-side, natively, feature `ssr`); in the browser, [`labs::hydrate_all`] takes
 //!   those islands over and makes them live.
-//! - [`relay_client`]: the page's end of the relay protocol (the `wire` crate), used by the
-//!   live labs.
+//! - [`relay`]: the page's one line to the relay — sessions over a shared WebSocket (the `wire`
+//!   crate's messages), used by the live labs.
 //! - [`i18n`]: the interface's words in each language, for the labs and for the book.
 //!
 //! The wasm is loaded by the reader script (`book/assets/reader.js`) only when a lab is about
@@ -16,4 +16,4 @@
 
 pub mod i18n;
 pub mod labs;
-pub mod relay_client;
+pub mod relay;

@@ -34,6 +34,20 @@ impl LoopKind {
     pub const ALL: [LoopKind; 4] =
         [LoopKind::Blocking, LoopKind::Select, LoopKind::EpollLevel, LoopKind::EpollEdge];
 
+    /// The name in data and links: `epoll_edge`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoopKind::Blocking => "blocking",
+            LoopKind::Select => "select",
+            LoopKind::EpollLevel => "epoll_level",
+            LoopKind::EpollEdge => "epoll_edge",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LoopKind> {
+        LoopKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
     /// The call a program makes for this kind of wait.
     pub fn call_name(self) -> &'static str {
         match self {

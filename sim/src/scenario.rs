@@ -162,6 +162,49 @@ impl Scenario {
         self.kind().name()
     }
 
+    /// The scenario's numeric parameters, by name: `[("bytes", 65536)]` for a transfer. (The
+    /// sticky and readiness scenarios have structured ones instead, and none here.)
+    pub fn params(&self) -> Vec<(&'static str, u64)> {
+        let n = |v: usize| v as u64;
+        match self {
+            Scenario::Transfer { bytes } => vec![("bytes", n(*bytes))],
+            Scenario::LostSyn { drops } => vec![("drops", n(*drops))],
+            Scenario::BacklogFull { backlog, clients } => {
+                vec![("backlog", n(*backlog)), ("clients", n(*clients))]
+            }
+            Scenario::SynFlood { backlog, syns } => {
+                vec![("backlog", n(*backlog)), ("syns", n(*syns))]
+            }
+            Scenario::Udp { datagrams } => vec![("datagrams", n(*datagrams))],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Set numeric parameter `name` (one of [`Scenario::params`]) to `value`.
+    pub fn set_param(&mut self, name: &str, value: u64) -> Result<(), String> {
+        let value = usize::try_from(value).map_err(|_| format!("{name} = {value} is too large"))?;
+        let slot = match (self, name) {
+            (Scenario::Transfer { bytes }, "bytes") => bytes,
+            (Scenario::LostSyn { drops }, "drops") => drops,
+            (
+                Scenario::BacklogFull { backlog, .. } | Scenario::SynFlood { backlog, .. },
+                "backlog",
+            ) => backlog,
+            (Scenario::BacklogFull { clients, .. }, "clients") => clients,
+            (Scenario::SynFlood { syns, .. }, "syns") => syns,
+            (Scenario::Udp { datagrams }, "datagrams") => datagrams,
+            (scenario, _) => {
+                let known: Vec<&str> = scenario.params().iter().map(|(name, _)| *name).collect();
+                return Err(format!(
+                    "{} has no parameter '{name}' (it has: {known:?})",
+                    scenario.name()
+                ));
+            }
+        };
+        *slot = value;
+        Ok(())
+    }
+
     /// Build the world with this scenario's sockets, drop rules and script.
     pub fn start(&self, mut config: WorldConfig) -> World {
         match self {

@@ -11,11 +11,18 @@ use serde::{Deserialize, Serialize};
 use crate::trace::{AppCall, Event, EventKind, Side, SocketId};
 use crate::world::{Call, World};
 
-/// One message, written at `at_ms` with one `sendall`.
+/// One message, written at `at_ms` with one `sendall`: its bytes as they go on the stream
+/// (text, or a framed message with a binary header).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct TimedMessage {
     pub at_ms: u64,
-    pub text: String,
+    pub data: Vec<u8>,
+}
+
+impl TimedMessage {
+    pub fn text(at_ms: u64, text: &str) -> TimedMessage {
+        TimedMessage { at_ms, data: text.as_bytes().to_vec() }
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -37,7 +44,7 @@ impl Default for StickyParams {
         let messages = ["hello", "how are you?", "bye"]
             .iter()
             .enumerate()
-            .map(|(i, text)| TimedMessage { at_ms: 100 + i as u64, text: text.to_string() })
+            .map(|(i, text)| TimedMessage::text(100 + i as u64, text))
             .collect();
         StickyParams {
             messages,
@@ -53,11 +60,7 @@ impl StickyParams {
     pub(crate) fn schedule(&self, world: &mut World, client: SocketId, server: SocketId) {
         world.schedule(0, client, Call::Nagle { on: self.nagle });
         for message in &self.messages {
-            world.schedule(
-                message.at_ms,
-                client,
-                Call::Write { data: message.text.clone().into_bytes() },
-            );
+            world.schedule(message.at_ms, client, Call::Write { data: message.data.clone() });
         }
         let read = Call::Read { bufsize: self.recv_bufsize, interval_ms: self.read_interval_ms };
         world.schedule(self.read_start_ms, server, read);
@@ -69,7 +72,7 @@ impl StickyParams {
         self.messages
             .iter()
             .map(|m| {
-                let range = (start, start + m.text.len() as u64);
+                let range = (start, start + m.data.len() as u64);
                 start = range.1;
                 range
             })

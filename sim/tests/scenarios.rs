@@ -230,7 +230,7 @@ fn every_byte_maps_to_its_message_segment_and_recv() {
         messages: ["alpha", "bravo", "charlie", "delta"]
             .iter()
             .enumerate()
-            .map(|(i, t)| TimedMessage { at_ms: 100 + 30 * i as u64, text: t.to_string() })
+            .map(|(i, t)| TimedMessage::text(100 + 30 * i as u64, t))
             .collect(),
         nagle: false,
         recv_bufsize: 7,
@@ -239,7 +239,7 @@ fn every_byte_maps_to_its_message_segment_and_recv() {
     };
     let trace = run(Scenario::Sticky(params.clone())).into_trace();
     let map = StreamMap::from_trace(&params, &trace);
-    let stream: Vec<u8> = params.messages.iter().flat_map(|m| m.text.bytes()).collect();
+    let stream: Vec<u8> = params.messages.iter().flat_map(|m| m.data.iter().copied()).collect();
     // The recvs tile the stream exactly, and each returned exactly those bytes of it.
     let mut next = 0;
     for recv in &map.recvs {
@@ -329,6 +329,18 @@ fn scenarios_are_data() {
     }
     let parsed: Scenario = serde_json::from_str(r#"{"scenario": "lost_syn", "drops": 1}"#).unwrap();
     assert_eq!(parsed, Scenario::LostSyn { drops: 1 });
+    // Numeric parameters by name, as the labs' links carry them.
+    for scenario in Scenario::catalogue() {
+        for (name, value) in scenario.params() {
+            let mut again = scenario.clone();
+            again.set_param(name, value + 1).unwrap();
+            assert_ne!(again, scenario, "{name}");
+            let json = serde_json::to_value(&scenario).unwrap();
+            assert_eq!(json[name], value, "params() names the serde fields");
+        }
+    }
+    let err = Scenario::Transfer { bytes: 1 }.set_param("bites", 2).unwrap_err();
+    assert!(err.contains("no parameter 'bites'") && err.contains("bytes"), "{err}");
 }
 
 #[test]

@@ -123,8 +123,12 @@ pub enum ClientMsg {
 }
 
 /// Messages from the relay to the page.
+///
+/// Pages ignore fields they do not know (unlike the relay, which refuses them in
+/// [`ClientMsg`]): a relay may add a field to a report within this protocol version without
+/// breaking the pages already loaded.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// First message on every WebSocket: what this relay offers.
     Hello { protocol: String, endpoints: Vec<Endpoint> },

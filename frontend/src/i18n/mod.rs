@@ -23,7 +23,10 @@ use std::str::FromStr;
 use serde::Serialize;
 use sim::Side;
 use sim::dissect::Layer;
+use sim::readiness::LoopKind;
 use sim::scenario::ScenarioKind;
+
+use crate::labs::sticky::model::Framing;
 
 /// A language the course is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,13 +189,56 @@ pub struct Labs {
     pub bytes: &'static str,
     pub more_bytes: fn(usize) -> String,
     pub download_pcap: &'static str,
+    // The sticky-packet lab.
+    pub sticky_caption: &'static str,
+    pub sender: &'static str,
+    pub receiver: &'static str,
+    pub message_n: fn(usize) -> String,
+    pub add_message: &'static str,
+    pub remove_message: &'static str,
+    pub gap: &'static str,
+    pub read_start: &'static str,
+    pub read_every: &'static str,
+    pub framing: &'static str,
+    pub framing_name: fn(Framing) -> &'static str,
+    pub sticky_summary: fn(usize, usize, usize, usize, usize) -> String,
+    pub stream_label: fn(usize, usize, usize) -> String,
+    pub segment_n: fn(usize) -> String,
+    pub recv_n: fn(usize) -> String,
+    pub byte: &'static str,
+    pub bytes_word: &'static str,
+    pub holds_messages: fn(&str) -> String,
+    pub waiting_header: fn(usize, usize) -> String,
+    pub waiting_body: fn(usize, usize) -> String,
+    pub waiting_delimiter: fn(usize) -> String,
+    pub decoder_failed: &'static str,
+    pub udp_title: &'static str,
+    pub udp_note: &'static str,
+    pub datagram_arrived: &'static str,
+    pub datagram_lost: &'static str,
+    pub real_title: &'static str,
+    pub real_note: &'static str,
+    pub real_button: &'static str,
+    pub real_summary: fn(usize, usize) -> String,
+    pub relay_unreachable: fn(&str) -> String,
+    // The readiness lab.
+    pub readiness_caption: &'static str,
+    pub server_loop: &'static str,
+    pub loop_name: fn(LoopKind) -> &'static str,
+    pub drain: &'static str,
+    pub readiness_summary: fn(LoopKind, u64) -> String,
+    pub readiness_chart: &'static str,
+    pub wakeups: &'static str,
+    pub client_n: fn(usize) -> String,
+    pub unread: fn(u64) -> String,
+    pub calls_made: fn(usize) -> String,
     // The echo lab.
     pub echo_caption: &'static str,
     pub send: &'static str,
     pub connecting: &'static str,
     pub connected: &'static str,
     pub disconnected: &'static str,
-    pub reconnect: &'static str,
+    pub retrying: fn(u32) -> String,
     pub placeholder_message: &'static str,
 }
 
@@ -201,9 +247,26 @@ pub struct Labs {
 pub enum Clause {
     /// `side` sent `what` (a segment's summary); `again` if it is a retransmission, `lost` if
     /// the wire did not deliver it.
-    Sends { side: Side, what: String, again: bool, lost: bool },
-    Enters { side: Side, state: &'static str },
-    Calls { side: Side, call: String },
+    Sends {
+        side: Side,
+        what: String,
+        again: bool,
+        lost: bool,
+    },
+    Enters {
+        side: Side,
+        state: &'static str,
+    },
+    Calls {
+        side: Side,
+        call: String,
+    },
+}
+
+/// A moment of virtual time in milliseconds with one decimal: `20.0 ms`. Written with integer
+/// arithmetic, which keeps float formatting out of the wasm.
+pub fn millis(us: u64) -> String {
+    format!("{}.{} ms", us / 1000, us % 1000 / 100)
 }
 
 pub fn reader(lang: Lang) -> &'static Reader {

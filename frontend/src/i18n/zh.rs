@@ -2,9 +2,11 @@
 
 use sim::Side;
 use sim::dissect::Layer;
+use sim::readiness::LoopKind;
 use sim::scenario::ScenarioKind;
 
 use super::{Clause, Labs, Reader};
+use crate::labs::sticky::model::Framing;
 
 pub static READER: Reader = Reader {
     site_name: "SockLab",
@@ -103,11 +105,16 @@ pub static LABS: Labs = Labs {
     mtu: "MTU 字节",
     relative_numbers: "相对序列号",
     predict_mode: "预测每个报文段",
-    predict_prompt: |side| format!("{}接下来发送什么？", match side {
-        Side::Server => "服务器",
-        Side::Attacker => "攻击者",
-        Side::Client => "客户端",
-    }),
+    predict_prompt: |side| {
+        format!(
+            "{}接下来发送什么？",
+            match side {
+                Side::Server => "服务器",
+                Side::Attacker => "攻击者",
+                Side::Client => "客户端",
+            }
+        )
+    },
     reveal: "揭晓",
     guess_right: "✓ 正确：",
     guess_wrong: "✗ 不太对。实际是：",
@@ -119,7 +126,7 @@ pub static LABS: Labs = Labs {
     too_big: "超过 MTU",
     no_such_host: "主机不存在",
     at_start: "还什么都没发生。单步开始。",
-    at_time: |us| format!("{:.1} ms 时：", us as f64 / 1000.0),
+    at_time: |us| format!("{} 时：", super::millis(us)),
     narrate: |clause| match clause {
         Clause::Sends { side, what, again, lost } => {
             let verb = if *again { "重传" } else { "发送" };
@@ -132,7 +139,13 @@ pub static LABS: Labs = Labs {
     clause_separator: "；",
     packet: "报文详情",
     drop_packet: "丢弃这个报文，重新运行",
-    undo_drops: |n| if n == 1 { "撤销丢弃的报文".into() } else { format!("撤销丢弃的 {n} 个报文") },
+    undo_drops: |n| {
+        if n == 1 {
+            "撤销丢弃的报文".into()
+        } else {
+            format!("撤销丢弃的 {n} 个报文")
+        }
+    },
     layer: |layer| match layer {
         Layer::Ip => "IPv4 首部",
         Layer::Tcp => "TCP 首部",
@@ -144,11 +157,86 @@ pub static LABS: Labs = Labs {
     bytes: "字节",
     more_bytes: |n| format!("……还有 {n} 字节数据"),
     download_pcap: "下载 pcap",
+    sticky_caption: "实时模拟：在 smoltcp 的一条 TCP 连接上写出若干消息，看接收方的 recv() 调用得到什么",
+    sender: "发送方",
+    receiver: "接收方",
+    message_n: |n| format!("消息 {n}"),
+    add_message: "添加一条消息",
+    remove_message: "删除最后一条",
+    gap: "两次写之间暂停（ms）",
+    read_start: "开始读取的时刻（ms）",
+    read_every: "每隔多久读一次（ms）",
+    framing: "分帧方式",
+    framing_name: |framing| match framing {
+        Framing::None => "无：原样发送",
+        Framing::FixedLength => "定长（补齐）",
+        Framing::Delimiter => "分隔符（\\n）",
+        Framing::LengthPrefix => "长度前缀（!I）",
+        Framing::JsonHeader => "JSON 报头 + 正文",
+    },
+    sticky_summary: |messages, segments, recvs, stuck, split| {
+        let mut s =
+            format!("{messages} 条消息以 {segments} 个报文段发出，经 {recvs} 次 recv() 调用收到");
+        if stuck > 0 {
+            s += &format!("；其中 {stuck} 次调用返回了粘在一起的多条消息");
+        }
+        if split > 0 {
+            s += &format!("；有 {split} 条消息被拆到了不同的调用里");
+        }
+        s + "。"
+    },
+    stream_label: |bytes, segments, recvs| {
+        format!(
+            "字节流：共 {bytes} 字节，被发送方的协议栈切成 {segments} 个报文段，被接收方切成 {recvs} 次 recv() 的结果"
+        )
+    },
+    segment_n: |n| format!("报文段 {n}"),
+    recv_n: |n| format!("recv {n}"),
+    byte: "字节",
+    bytes_word: "字节",
+    holds_messages: |messages| format!("（来自消息 {messages}）"),
+    waiting_header: |have, need| format!("等待报头：已有 {have}/{need} 字节"),
+    waiting_body: |have, need| format!("等待正文：已有 {have}/{need} 字节"),
+    waiting_delimiter: |have| format!("已有 {have} 字节，尚未遇到分隔符"),
+    decoder_failed: "解码器停止了：字节流已经错位",
+    udp_title: "同样的消息走 UDP",
+    udp_note: "每次发送就是一个数据报：要么完整到达，要么（在这条链路上有四分之一的概率）根本不到。不粘、不拆——但也不保证送达。",
+    datagram_arrived: "作为一个数据报完整到达",
+    datagram_lost: "丢失",
+    real_title: "真实地试一试",
+    real_note: "中继把同样的字节背靠背地写进一个真实的 TCP 套接字（Nagle 按上面的设置），由它的回显服务器原样送回。下面是中继所在内核真实返回的 read() 调用。",
+    real_button: "通过中继发送",
+    real_summary: |sent, reads| format!("{sent} 字节分 {reads} 次 read() 调用收回："),
+    relay_unreachable: |reason| format!("无法连接中继（{reason}）。上面的模拟不依赖它，照常可用。"),
+    readiness_caption: "实时模拟：三个客户端、一个服务器循环，smoltcp 上真实的接收缓冲区",
+    server_loop: "服务器的等待方式",
+    loop_name: |kind| match kind {
+        LoopKind::Blocking => "阻塞 recv()，一次服务一个客户端",
+        LoopKind::Select => "select() / poll()",
+        LoopKind::EpollLevel => "epoll，水平触发",
+        LoopKind::EpollEdge => "epoll，边缘触发（EPOLLET）",
+    },
+    drain: "一直读到空（EAGAIN）",
+    readiness_summary: |kind, unread| match (kind, unread) {
+        (_, 0) => "客户端发送的每个字节都被读到了。".into(),
+        (LoopKind::Blocking, n) => {
+            format!("有 {n} 字节始终没有被读：服务器还在服务第一个客户端，其他客户端只能等。")
+        }
+        (LoopKind::EpollEdge, n) => format!(
+            "有 {n} 字节始终没有被读：边缘触发只报告新到的数据，每次通知只读一小块，剩下的就留在了缓冲区里。"
+        ),
+        (_, n) => format!("有 {n} 字节始终没有被读。"),
+    },
+    readiness_chart: "服务器上每个客户端的接收缓冲区随时间的变化：数据到达时上升，每次读取（圆点）时下降；竖线是循环的唤醒",
+    wakeups: "唤醒",
+    client_n: |n| format!("客户端 {n}"),
+    unread: |n| if n == 0 { "全部读完".into() } else { format!("{n} 字节未读") },
+    calls_made: |n| format!("服务器发出的 {n} 次调用"),
     echo_caption: "实时：中继到其 7007 端口回显服务器的真实 TCP 连接",
     send: "发送",
     connecting: "正在连接中继…",
     connected: "已连接",
     disconnected: "未连接到中继",
-    reconnect: "重新连接",
+    retrying: |s| format!("{s} 秒后重试"),
     placeholder_message: "输入一条消息",
 };

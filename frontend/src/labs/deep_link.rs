@@ -77,11 +77,28 @@ pub fn read(id: &str) -> Option<Params> {
     query_param(&search, id).map(Params::parse)
 }
 
+/// A hook: keep lab `id`'s state in the address, once `active` (the reader has changed
+/// something). Writes wait until the state has been still for a moment: browsers throttle
+/// pages that rewrite their address on every keystroke, and a reader stepping through a run
+/// presses keys fast.
+#[yew::hook]
+pub fn use_deep_link(id: &str, params: Params, active: bool) {
+    let id = id.to_string();
+    yew::use_effect_with((params, active), move |(params, active)| {
+        let pending = active.then(|| {
+            let params = params.clone();
+            gloo_timers::callback::Timeout::new(250, move || write(&id, &params))
+        });
+        move || drop(pending)
+    });
+}
+
 /// Put lab `id`'s state in the address, keeping the other labs' and the anchor.
 pub fn write(id: &str, params: &Params) {
     let Some(window) = web_sys::window() else { return };
     let location = window.location();
-    let (Ok(path), Ok(search), Ok(hash)) = (location.pathname(), location.search(), location.hash())
+    let (Ok(path), Ok(search), Ok(hash)) =
+        (location.pathname(), location.search(), location.hash())
     else {
         return;
     };
@@ -139,7 +156,10 @@ mod tests {
     #[test]
     fn a_lab_replaces_only_its_own_parameter() {
         assert_eq!(query_param("?lab-1=s:udp&lab-2=x:1", "lab-2"), Some("x:1"));
-        assert_eq!(with_param("?lab-1=s:udp&lab-2=x:1", "lab-1", "s:transfer"), "?lab-2=x:1&lab-1=s:transfer");
+        assert_eq!(
+            with_param("?lab-1=s:udp&lab-2=x:1", "lab-1", "s:transfer"),
+            "?lab-2=x:1&lab-1=s:transfer"
+        );
         assert_eq!(with_param("", "lab-1", "step:3"), "?lab-1=step:3");
         assert_eq!(with_param("?lab-1=step:3", "lab-1", ""), "");
     }

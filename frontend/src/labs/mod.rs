@@ -20,6 +20,8 @@ pub mod deep_link;
 pub mod download;
 pub mod echo;
 pub mod progress;
+pub mod readiness;
+pub mod sticky;
 
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -34,6 +36,10 @@ use crate::i18n::Lang;
 pub enum LabSpec {
     /// The connection lab: a ladder diagram of any connection scenario on smoltcp.
     Connection(connection::Spec),
+    /// Sticky packets: messages, segments, `recv()` chunks, framing, the real thing.
+    Sticky(sticky::Spec),
+    /// One server loop over many clients: blocking, select, epoll LT and ET.
+    Readiness(readiness::Spec),
     /// Send text through the relay to its real TCP echo server.
     Echo {},
 }
@@ -43,6 +49,8 @@ impl LabSpec {
     pub fn check(&self) -> Result<(), String> {
         match self {
             LabSpec::Connection(spec) => spec.settings().map(drop),
+            LabSpec::Sticky(spec) => spec.settings().map(drop),
+            LabSpec::Readiness(spec) => spec.params().map(drop),
             LabSpec::Echo {} => Ok(()),
         }
     }
@@ -63,7 +71,11 @@ pub struct LabProps {
 pub fn Lab(props: &LabProps) -> Html {
     let LabProps { lang, id, slug, spec } = props.clone();
     match spec {
-        LabSpec::Connection(spec) => html! { <connection::ConnectionLab {lang} {id} {slug} {spec} /> },
+        LabSpec::Connection(spec) => {
+            html! { <connection::ConnectionLab {lang} {id} {slug} {spec} /> }
+        }
+        LabSpec::Sticky(spec) => html! { <sticky::StickyLab {lang} {id} {spec} /> },
+        LabSpec::Readiness(spec) => html! { <readiness::ReadinessLab {lang} {id} {spec} /> },
         LabSpec::Echo {} => html! { <echo::Echo {lang} /> },
     }
 }
@@ -72,10 +84,7 @@ pub fn Lab(props: &LabProps) -> Html {
 /// yew's hydration reads).
 #[cfg(feature = "ssr")]
 pub async fn render(props: LabProps) -> String {
-    yew::LocalServerRenderer::<Lab>::with_props(props)
-        .hydratable(true)
-        .render()
-        .await
+    yew::LocalServerRenderer::<Lab>::with_props(props).hydratable(true).render().await
 }
 
 /// Bring every island on the page to life. A broken island says so in place and does not stop
@@ -132,7 +141,8 @@ mod tests {
 
     #[test]
     fn specs_travel_as_tagged_json_and_unknown_parts_are_refused() {
-        let spec: LabSpec = serde_json::from_str(r#"{"lab":"connection","scenario":"lost_syn"}"#).unwrap();
+        let spec: LabSpec =
+            serde_json::from_str(r#"{"lab":"connection","scenario":"lost_syn"}"#).unwrap();
         let LabSpec::Connection(connection) = &spec else { panic!("{spec:?}") };
         assert_eq!(connection.scenario, sim::scenario::ScenarioKind::LostSyn);
         assert_eq!(serde_json::to_string(&LabSpec::Echo {}).unwrap(), r#"{"lab":"echo"}"#);
@@ -143,10 +153,17 @@ mod tests {
     #[test]
     fn checks_catch_what_types_cannot() {
         let check = |json: &str| serde_json::from_str::<LabSpec>(json).unwrap().check();
-        assert!(check(r#"{"lab":"connection","scenario":"transfer","params":{"bytes":100}}"#).is_ok());
-        let err = check(r#"{"lab":"connection","scenario":"transfer","params":{"bites":100}}"#).unwrap_err();
+        assert!(
+            check(r#"{"lab":"connection","scenario":"transfer","params":{"bytes":100}}"#).is_ok()
+        );
+        let err = check(r#"{"lab":"connection","scenario":"transfer","params":{"bites":100}}"#)
+            .unwrap_err();
         assert!(err.contains("bites"), "{err}");
-        assert!(check(r#"{"lab":"connection","scenario":"sticky"}"#).unwrap_err().contains("does not draw"));
-        assert!(check(r#"{"lab":"connection","loss":2.0}"#).is_err());
+        assert!(
+            check(r#"{"lab":"connection","scenario":"sticky"}"#)
+                .unwrap_err()
+                .contains("does not draw")
+        );
+        assert!(check(r#"{"lab":"connection","loss_percent":200}"#).is_err());
     }
 }

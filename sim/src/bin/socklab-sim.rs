@@ -131,19 +131,15 @@ enum Named {
 fn parse_message(text: &str) -> Result<TimedMessage, String> {
     let (at, text) = text.split_once(':').ok_or("expected AT_MS:TEXT, e.g. 100:hello")?;
     let at_ms = at.parse().map_err(|e| format!("{at:?} is not a time in ms: {e}"))?;
-    Ok(TimedMessage { at_ms, text: text.to_string() })
+    Ok(TimedMessage::text(at_ms, text))
 }
 
+/// `epoll-edge` (the CLI's spelling of `epoll_edge`).
 fn parse_loop(name: &str) -> Result<LoopKind, String> {
-    let names: Vec<String> = LoopKind::ALL.iter().map(|k| loop_name(*k)).collect();
-    LoopKind::ALL
-        .into_iter()
-        .find(|kind| loop_name(*kind) == name)
-        .ok_or_else(|| format!("one of {}", names.join(", ")))
-}
-
-fn loop_name(kind: LoopKind) -> String {
-    serde_json::to_value(kind).unwrap().as_str().unwrap().replace('_', "-")
+    LoopKind::from_name(&name.replace('-', "_")).ok_or_else(|| {
+        let names: Vec<String> = LoopKind::ALL.iter().map(|k| k.name().replace('_', "-")).collect();
+        format!("one of {}", names.join(", "))
+    })
 }
 
 /// Set `target` to `value` if one was given.

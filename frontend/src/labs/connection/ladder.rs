@@ -70,14 +70,15 @@ pub(super) fn Ladder(props: &LadderProps) -> Html {
         // Each distinct moment gets its time once, in the left margin.
         if last_time != Some(event.at_us) && y >= top {
             last_time = Some(event.at_us);
-            rows.push(html! { <text class="time" x="6" y={(y + 4.0).to_string()}>{ ms(event.at_us) }</text> });
+            rows.push(html! { <text class="time" x="6" y={px(y + 4.0)}>{ i18n::millis(event.at_us) }</text> });
         }
         match &event.kind {
             EventKind::Packet { .. } => {
                 // Drawn below, over everything else.
             }
             EventKind::State { socket, to, .. } => {
-                let prefix = if socket.index > 0 { format!("#{} ", socket.index) } else { String::new() };
+                let prefix =
+                    if socket.index > 0 { format!("#{} ", socket.index) } else { String::new() };
                 rows.push(label(socket.side, y, "state", format!("{prefix}{}", to.name())));
             }
             EventKind::App { socket, call } => {
@@ -109,7 +110,18 @@ pub(super) fn Ladder(props: &LadderProps) -> Html {
                     }
                 })
             };
-            arrow(&run.trace[index], layout, index, again, is_selected, *numbering, &marker, t, select, onkeydown)
+            arrow(
+                &run.trace[index],
+                layout,
+                index,
+                again,
+                is_selected,
+                *numbering,
+                &marker,
+                t,
+                select,
+                onkeydown,
+            )
         })
         .collect();
     let breaks: Html = layout
@@ -117,20 +129,20 @@ pub(super) fn Ladder(props: &LadderProps) -> Html {
         .iter()
         .filter(|(y, _)| *y >= top && *y <= top + height)
         .map(|(y, gap)| {
-            let zigzag: String = (0..25).map(|k| format!("{},{} ", 70.0 + k as f32 * 25.0, y + if k % 2 == 0 { -4.0 } else { 4.0 })).collect();
+            let zigzag: String = (0..25).map(|k| format!("{},{} ", 70 + k * 25, px(y + if k % 2 == 0 { -4.0 } else { 4.0 }))).collect();
             html! {
                 <g class="break">
                     <polyline points={zigzag} />
-                    <text x={((CLIENT_X + SERVER_X) / 2.0).to_string()} y={(y - 8.0).to_string()} text-anchor="middle">{ (t.later)(&seconds(*gap)) }</text>
+                    <text x={px((CLIENT_X + SERVER_X) / 2.0)} y={px(y - 8.0)} text-anchor="middle">{ (t.later)(&seconds(*gap)) }</text>
                 </g>
             }
         })
         .collect();
-    let view_box = format!("0 {top} {WIDTH} {height}");
-    let line = |x: f32| html! { <line class="timeline" x1={x.to_string()} x2={x.to_string()} y1={top.to_string()} y2={(top + height).to_string()} /> };
+    let view_box = format!("0 {} {} {}", px(top), px(WIDTH), px(height));
+    let line = |x: f32| html! { <line class="timeline" x1={px(x)} x2={px(x)} y1={px(top)} y2={px(top + height)} /> };
     html! {
         <div class="ladder-wrap">
-            <svg class="ladder" viewBox={view_box} width={WIDTH.to_string()} height={height.to_string()}
+            <svg class="ladder" viewBox={view_box} width={px(WIDTH)} height={px(height)}
                 role="group" aria-label={t.ladder} data-testid="ladder">
                 <defs>
                     <marker id={marker.clone()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -139,8 +151,8 @@ pub(super) fn Ladder(props: &LadderProps) -> Html {
                 </defs>
                 { line(CLIENT_X) }
                 { line(SERVER_X) }
-                <text class="column client" x={CLIENT_X.to_string()} y={(top + 14.0).to_string()} text-anchor="middle">{ t.client }</text>
-                <text class="column server" x={SERVER_X.to_string()} y={(top + 14.0).to_string()} text-anchor="middle">{ t.server }</text>
+                <text class="column client" x={px(CLIENT_X)} y={px(top + 14.0)} text-anchor="middle">{ t.client }</text>
+                <text class="column server" x={px(SERVER_X)} y={px(top + 14.0)} text-anchor="middle">{ t.server }</text>
                 { breaks }
                 { for rows }
                 { packets }
@@ -155,7 +167,7 @@ fn label(side: Side, y: f32, class: &'static str, text: String) -> Html {
         Side::Server => (SERVER_X + 10.0, "start"),
         _ => (CLIENT_X - 10.0, "end"),
     };
-    html! { <text class={classes!(class, side.name())} x={x.to_string()} y={(y + 4.0).to_string()} text-anchor={anchor}>{ text }</text> }
+    html! { <text class={classes!(class, side.name())} x={px(x)} y={px(y + 4.0)} text-anchor={anchor}>{ text }</text> }
 }
 
 /// One packet: an arrow to where it arrives, or a line that stops mid-wire at a cross.
@@ -220,24 +232,24 @@ fn arrow(
     html! {
         <g class={classes} tabindex="0" role="button" aria-label={described} aria-pressed={selected.to_string()}
             data-index={index.to_string()} {onclick} {onkeydown}>
-            <line class="hit" x1={x1.to_string()} y1={y.to_string()} x2={end_x.to_string()} y2={end_y.to_string()} />
-            <line class="wire" x1={x1.to_string()} y1={y.to_string()} x2={end_x.to_string()} y2={end_y.to_string()}
+            <line class="hit" x1={px(x1)} y1={px(y)} x2={px(end_x)} y2={px(end_y)} />
+            <line class="wire" x1={px(x1)} y1={px(y)} x2={px(end_x)} y2={px(end_y)}
                 marker-end={lost.is_none().then(|| format!("url(#{marker})"))} />
-            <text class="segment-label" x={mid.0.to_string()} y={(mid.1 - 5.0).to_string()} text-anchor="middle">{ text }</text>
+            <text class="segment-label" x={px(mid.0)} y={px(mid.1 - 5.0)} text-anchor="middle">{ text }</text>
             if let Some(fate) = lost {
-                <text class="cross" x={end_x.to_string()} y={(end_y + 5.0).to_string()} text-anchor="middle">{ "✗" }</text>
-                <text class="fate" x={(end_x + 10.0).to_string()} y={(end_y + 5.0).to_string()}>{ fate }</text>
+                <text class="cross" x={px(end_x)} y={px(end_y + 5.0)} text-anchor="middle">{ "✗" }</text>
+                <text class="fate" x={px(end_x + 10.0)} y={px(end_y + 5.0)}>{ fate }</text>
             }
         </g>
     }
 }
 
-/// `20.0 ms`.
-fn ms(us: u64) -> String {
-    format!("{:.1} ms", us as f64 / 1000.0)
+/// `9.99 s` (integer arithmetic: the page carries no float formatting).
+fn seconds(us: u64) -> String {
+    format!("{}.{:02} s", us / 1_000_000, us % 1_000_000 / 10_000)
 }
 
-/// `9.98 s`.
-fn seconds(us: u64) -> String {
-    format!("{:.2} s", us as f64 / 1_000_000.0)
+/// An SVG coordinate, to the pixel.
+fn px(value: f32) -> String {
+    (value.round() as i32).to_string()
 }

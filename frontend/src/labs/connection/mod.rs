@@ -15,6 +15,7 @@ pub mod model;
 mod packet;
 mod predict;
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -35,7 +36,7 @@ use crate::labs::progress::{self, Score};
 /// scenario = "graceful_close"          # any sim::scenario::ScenarioKind but sticky and readiness
 /// params = { bytes = 8388608 }         # the scenario's own parameters (default: its lesson's)
 /// seed = 42
-/// loss = 0.0                           # and delay_ms, jitter_ms, mtu
+/// loss_percent = 0                     # and delay_ms, jitter_ms, mtu
 /// drops = [{ side = "server", nth = 1 }]
 /// numbering = "relative"               # or "raw"
 /// controls = ["scenario", "wire", "predict", "pcap"]   # which controls show (default: all)
@@ -44,9 +45,11 @@ use crate::labs::progress::{self, Score};
 #[serde(default, deny_unknown_fields)]
 pub struct Spec {
     pub scenario: ScenarioKind,
-    pub params: Option<serde_json::Value>,
+    pub params: BTreeMap<String, u64>,
     pub seed: u64,
-    pub loss: f64,
+    /// Chance, in percent, that the wire loses a packet. (Whole percent: the page then never
+    /// parses a float.)
+    pub loss_percent: u32,
     pub delay_ms: u64,
     pub jitter_ms: u64,
     pub mtu: usize,
@@ -60,9 +63,9 @@ impl Default for Spec {
         let settings = Settings::default();
         Spec {
             scenario: settings.scenario.kind(),
-            params: None,
+            params: BTreeMap::new(),
             seed: settings.seed,
-            loss: settings.loss,
+            loss_percent: 0,
             delay_ms: settings.delay_ms,
             jitter_ms: settings.jitter_ms,
             mtu: settings.mtu,
@@ -88,7 +91,8 @@ pub enum Control {
 }
 
 impl Control {
-    pub const ALL: [Control; 4] = [Control::Scenario, Control::Wire, Control::Predict, Control::Pcap];
+    pub const ALL: [Control; 4] =
+        [Control::Scenario, Control::Wire, Control::Predict, Control::Pcap];
 }
 
 /// The scenarios this lab draws (the sticky and readiness scenarios have labs of their own).
@@ -112,9 +116,9 @@ impl Spec {
         if !SCENARIOS.contains(&self.scenario) {
             return Err(format!("the connection lab does not draw '{}'", self.scenario.name()));
         }
-        let scenario = with_params(self.scenario, self.params.as_ref())?;
-        if !(0.0..=1.0).contains(&self.loss) {
-            return Err(format!("loss = {}: a probability, from 0 to 1", self.loss));
+        let scenario = with_params(self.scenario, &self.params)?;
+        if self.loss_percent > 100 {
+            return Err(format!("loss_percent = {}: from 0 to 100", self.loss_percent));
         }
         if !(68..=65_535).contains(&self.mtu) {
             return Err(format!("mtu = {}: IPv4 needs at least 68", self.mtu));
@@ -122,7 +126,7 @@ impl Spec {
         Ok(Settings {
             scenario,
             seed: self.seed,
-            loss: self.loss,
+            loss: f64::from(self.loss_percent) / 100.0,
             delay_ms: self.delay_ms,
             jitter_ms: self.jitter_ms,
             mtu: self.mtu,
@@ -132,18 +136,12 @@ impl Spec {
 }
 
 /// `kind`'s lesson defaults with `params` laid over them: `{ bytes = 100 }` for a transfer.
-fn with_params(kind: ScenarioKind, params: Option<&serde_json::Value>) -> Result<Scenario, String> {
-    let mut value = serde_json::to_value(kind.defaults()).expect("scenarios serialise");
-    if let Some(params) = params {
-        let Some(params) = params.as_object() else {
-            return Err("params must be a table of the scenario's parameters".into());
-        };
-        let fields = value.as_object_mut().expect("a scenario is an object");
-        for (key, v) in params {
-            fields.insert(key.clone(), v.clone());
-        }
+fn with_params(kind: ScenarioKind, params: &BTreeMap<String, u64>) -> Result<Scenario, String> {
+    let mut scenario = kind.defaults();
+    for (name, value) in params {
+        scenario.set_param(name, *value)?;
     }
-    serde_json::from_value(value).map_err(|e| format!("{} params: {e}", kind.name()))
+    Ok(scenario)
 }
 
 #[derive(Properties, PartialEq, Debug)]
@@ -215,13 +213,12 @@ impl State {
         let mut params = Params::new();
         let s = &self.settings;
         params.push("s", s.scenario.name());
-        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&s.scenario) {
-            for (key, value) in fields.iter().filter(|(k, v)| *k != "scenario" && v.is_u64()) {
-                params.push(key, value);
-            }
+        for (name, value) in s.scenario.params() {
+            params.push(name, value);
         }
         params.push("seed", s.seed);
-        params.push("loss", s.loss);
+        // Percent, so the page never formats a float.
+        params.push("loss", (s.loss * 100.0).round() as u32);
         params.push("delay", s.delay_ms);
         params.push("jitter", s.jitter_ms);
         params.push("mtu", s.mtu);
@@ -238,28 +235,37 @@ impl State {
     /// Settings and step from deep-link parameters; anything unreadable keeps its current value.
     fn restore(&mut self, params: &Params) {
         let mut settings = self.settings.clone();
-        if let Some(kind) = params.get("s").and_then(ScenarioKind::from_name).filter(|k| SCENARIOS.contains(k)) {
-            let numbers: serde_json::Map<String, serde_json::Value> = serde_json::to_value(kind.defaults())
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-                .unwrap_or_default()
+        if let Some(kind) =
+            params.get("s").and_then(ScenarioKind::from_name).filter(|k| SCENARIOS.contains(k))
+        {
+            let given: BTreeMap<String, u64> = kind
+                .defaults()
+                .params()
                 .into_iter()
-                .filter_map(|(key, _)| Some((key.clone(), params.parsed::<u64>(&key)?.into())))
+                .filter_map(|(name, _)| Some((name.to_string(), params.parsed::<u64>(name)?)))
                 .collect();
-            if let Ok(scenario) = with_params(kind, Some(&numbers.into())) {
+            if let Ok(scenario) = with_params(kind, &given) {
                 settings.scenario = scenario;
             }
         }
         settings.seed = params.parsed("seed").unwrap_or(settings.seed);
-        settings.loss = params.parsed::<f64>("loss").filter(|l| (0.0..=1.0).contains(l)).unwrap_or(settings.loss);
+        settings.loss = params
+            .parsed::<u32>("loss")
+            .filter(|l| *l <= 100)
+            .map_or(settings.loss, |l| f64::from(l) / 100.0);
         settings.delay_ms = params.parsed("delay").unwrap_or(settings.delay_ms);
         settings.jitter_ms = params.parsed("jitter").unwrap_or(settings.jitter_ms);
-        settings.mtu = params.parsed::<usize>("mtu").filter(|m| (68..=65_535).contains(m)).unwrap_or(settings.mtu);
+        settings.mtu = params
+            .parsed::<usize>("mtu")
+            .filter(|m| (68..=65_535).contains(m))
+            .unwrap_or(settings.mtu);
         let drops: Vec<Drop> = params
             .all("drop")
             .filter_map(|d| {
                 let (side, nth) = d.split_once('.')?;
-                let side = [Side::Client, Side::Server, Side::Attacker].into_iter().find(|s| s.name() == side)?;
+                let side = [Side::Client, Side::Server, Side::Attacker]
+                    .into_iter()
+                    .find(|s| s.name() == side)?;
                 Some(Drop { side, nth: nth.parse().ok()? })
             })
             .collect();
@@ -268,7 +274,8 @@ impl State {
         }
         self.rerun(settings);
         self.step = params.parsed::<usize>("step").unwrap_or(0).min(self.run.steps());
-        self.numbering = if params.get("raw").is_some() { Numbering::Raw } else { Numbering::Relative };
+        self.numbering =
+            if params.get("raw").is_some() { Numbering::Raw } else { Numbering::Relative };
         self.touched = true;
     }
 }
@@ -296,7 +303,11 @@ enum Action {
     Mtu(usize),
     Predicting(bool),
     /// Predict mode: the guess was checked; count it and reveal the step.
-    Guessed { right: bool, actual: String, score: Score },
+    Guessed {
+        right: bool,
+        actual: String,
+        score: Score,
+    },
     Restore(Params),
 }
 
@@ -415,20 +426,15 @@ pub fn ConnectionLab(props: &Props) -> Html {
         use_effect_with((), move |_| stored_score.set(Some(progress::score(&score_key))));
     }
     // Keep the address in step with the lab, once the reader has touched it.
-    {
-        let id = id.clone();
-        use_effect_with(state.clone(), move |state| {
-            if state.touched {
-                deep_link::write(&id, &state.params());
-            }
-        });
-    }
+    deep_link::use_deep_link(id, state.params(), state.touched);
     // Play: one step per tick while playing.
     {
         let state = state.clone();
         use_effect_with((state.playing, state.speed), move |&(playing, speed)| {
             let interval = playing.then(|| {
-                gloo_timers::callback::Interval::new(1000 / speed.max(1), move || state.dispatch(Action::Tick))
+                gloo_timers::callback::Interval::new(1000 / speed.max(1), move || {
+                    state.dispatch(Action::Tick)
+                })
             });
             move || drop(interval)
         });
@@ -463,7 +469,9 @@ pub fn ConnectionLab(props: &Props) -> Html {
             .iter()
             .rev()
             .find_map(|e| match e.kind {
-                EventKind::State { socket, to, .. } if socket.side == side && socket.index == 0 => Some(to),
+                EventKind::State { socket, to, .. } if socket.side == side && socket.index == 0 => {
+                    Some(to)
+                }
                 _ => None,
             })
             .unwrap_or(sim::TcpState::Closed);
@@ -570,7 +578,11 @@ fn is_field(event: &KeyboardEvent) -> bool {
 
 fn select_value(event: &Event) -> String {
     use wasm_bindgen::JsCast as _;
-    event.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
 }
 
 /// What the current step did, in a sentence, for the aria-live line.
@@ -592,9 +604,16 @@ fn narrate(lang: Lang, run: &Run, step: usize, numbering: Numbering) -> String {
                         None => format!("UDP len={}", packet.ip.total_len.saturating_sub(28)),
                     };
                     let lost = !matches!(fate, Fate::Delivered { .. });
-                    Clause::Sends { side: *from, what, again: run.retransmitted[start + offset], lost }
+                    Clause::Sends {
+                        side: *from,
+                        what,
+                        again: run.retransmitted[start + offset],
+                        lost,
+                    }
                 }
-                EventKind::State { socket, to, .. } => Clause::Enters { side: socket.side, state: to.name() },
+                EventKind::State { socket, to, .. } => {
+                    Clause::Enters { side: socket.side, state: to.name() }
+                }
                 EventKind::App { socket, call } if !matches!(call, AppCall::Wait { .. }) => {
                     Clause::Calls { side: socket.side, call: call.to_string() }
                 }

@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
+use sim::EventKind;
 use sim::dissect::{Field, Layer, dissect};
 use sim::trace::Numbering;
-use sim::EventKind;
 use yew::prelude::*;
 
 use super::model::Run;
@@ -56,11 +56,21 @@ pub(super) fn PacketView(props: &PacketProps) -> Html {
         Callback::from(move |_: FocusEvent| hovered.set(field))
     };
     // Layers as bands: how many bytes each takes.
-    let band = |layer: Layer| fields.iter().filter(|f| f.layer == layer).map(|f| f.bytes.len()).sum::<usize>();
-    let bands: Vec<(Layer, usize)> =
-        [Layer::Ip, Layer::Tcp, Layer::Udp, Layer::Payload].into_iter().map(|l| (l, band(l))).filter(|(_, n)| *n > 0).collect();
+    let band = |layer: Layer| {
+        fields.iter().filter(|f| f.layer == layer).map(|f| f.bytes.len()).sum::<usize>()
+    };
+    let bands: Vec<(Layer, usize)> = [Layer::Ip, Layer::Tcp, Layer::Udp, Layer::Payload]
+        .into_iter()
+        .map(|l| (l, band(l)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     let field_of = |byte: usize| fields.iter().position(|f| f.bytes.contains(&byte));
-    let shown = bytes.len().min(fields.iter().find(|f| f.layer == Layer::Payload).map_or(bytes.len(), |f| f.bytes.start + DATA_SHOWN));
+    let shown = bytes.len().min(
+        fields
+            .iter()
+            .find(|f| f.layer == Layer::Payload)
+            .map_or(bytes.len(), |f| f.bytes.start + DATA_SHOWN),
+    );
     let rows = (0..shown).step_by(16).map(|row| {
         html! {
             <div class="hex-row">

@@ -4,8 +4,8 @@
 
 use std::rc::Rc;
 
-use sim::trace::{Flags, Numbering};
 use sim::EventKind;
+use sim::trace::{Flags, Numbering};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -63,15 +63,21 @@ pub(super) fn Predict(props: &PredictProps) -> Html {
     };
     let segment = packet.tcp().cloned();
     let onsubmit = {
-        let (guess, on_guess, score_key, numbering) = (guess.clone(), on_guess.clone(), score_key.clone(), *numbering);
+        let (guess, on_guess, score_key, numbering) =
+            (guess.clone(), on_guess.clone(), score_key.clone(), *numbering);
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let (actual, right) = match &segment {
                 Some(segment) => {
                     let (seq, ack) = segment.seq_ack(numbering);
-                    let flags_right = FLAGS.iter().zip(guess.flags).all(|(name, on)| flag(segment.flags, name) == on);
-                    let seq_right = guess.seq.trim().is_empty() || guess.seq.trim().parse() == Ok(seq);
-                    let ack_right = guess.ack.trim().is_empty() || guess.ack.trim().parse::<u32>().ok() == ack;
+                    let flags_right = FLAGS
+                        .iter()
+                        .zip(guess.flags)
+                        .all(|(name, on)| flag(segment.flags, name) == on);
+                    let seq_right =
+                        guess.seq.trim().is_empty() || guess.seq.trim().parse() == Ok(seq);
+                    let ack_right =
+                        guess.ack.trim().is_empty() || guess.ack.trim().parse::<u32>().ok() == ack;
                     (segment.summary(numbering), flags_right && seq_right && ack_right)
                 }
                 // A UDP datagram has no flags: guessing none is right.
@@ -93,7 +99,11 @@ pub(super) fn Predict(props: &PredictProps) -> Html {
     let text = |set: fn(&mut Guess, String)| {
         let guess = guess.clone();
         Callback::from(move |event: InputEvent| {
-            let value = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+            let value = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|i| i.value())
+                .unwrap_or_default();
             let mut next = (*guess).clone();
             set(&mut next, value);
             guess.set(next);

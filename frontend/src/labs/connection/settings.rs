@@ -20,27 +20,38 @@ pub(super) struct ToolbarProps {
 /// The value of the field an event came from.
 fn value(event: &Event) -> String {
     let target = event.target();
-    if let Some(input) = target.clone().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+    if let Some(input) = target.clone().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
         return input.value();
     }
-    target.and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+    target
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
 }
 
 #[function_component]
 pub(super) fn Toolbar(ToolbarProps { lang, state, scenario, wire }: &ToolbarProps) -> Html {
     let t = i18n::labs(*lang);
     let settings = &state.settings;
-    // A number field: dispatch its parsed value on change; an unparsable one is ignored (the
-    // field keeps showing it, the run keeps its last good value).
-    let number = |make: fn(f64) -> Option<Action>| {
+    // A number field (whole numbers only: loss is in percent): dispatch its parsed value on
+    // change; an unparsable one is ignored (the field keeps showing it, the run keeps its last
+    // good value).
+    let number = |make: fn(u64) -> Option<Action>| {
         let state = state.clone();
         Callback::from(move |event: Event| {
-            if let Some(action) = value(&event).trim().parse::<f64>().ok().and_then(make) {
+            if let Some(action) = value(&event).trim().parse::<u64>().ok().and_then(make) {
                 state.dispatch(action);
             }
         })
     };
-    let field = |label: &'static str, id: &str, current: String, min: &'static str, max: &'static str, step: &'static str, on: Callback<Event>| {
+    let field = |label: &'static str,
+                 id: &str,
+                 current: String,
+                 min: &'static str,
+                 max: &'static str,
+                 step: &'static str,
+                 on: Callback<Event>| {
         html! {
             <label class="field">
                 <span>{ label }</span>
@@ -71,15 +82,15 @@ pub(super) fn Toolbar(ToolbarProps { lang, state, scenario, wire }: &ToolbarProp
                 <fieldset class="wire-settings">
                     <legend>{ t.wire }</legend>
                     { field(t.seed, "seed", settings.seed.to_string(), "0", "4294967295", "1",
-                        number(|x| (x >= 0.0).then(|| Action::Seed(x as u64)))) }
-                    { field(t.loss, "loss", format!("{}", (settings.loss * 100.0).round()), "0", "90", "5",
-                        number(|x| (0.0..=90.0).contains(&x).then(|| Action::Loss(x / 100.0)))) }
+                        number(|x| Some(Action::Seed(x)))) }
+                    { field(t.loss, "loss", ((settings.loss * 100.0).round() as u32).to_string(), "0", "90", "5",
+                        number(|x| (x <= 90).then(|| Action::Loss(x as f64 / 100.0)))) }
                     { field(t.delay, "delay", settings.delay_ms.to_string(), "0", "2000", "1",
-                        number(|x| (0.0..=2000.0).contains(&x).then(|| Action::Delay(x as u64)))) }
+                        number(|x| (x <= 2000).then_some(Action::Delay(x)))) }
                     { field(t.jitter, "jitter", settings.jitter_ms.to_string(), "0", "1000", "1",
-                        number(|x| (0.0..=1000.0).contains(&x).then(|| Action::Jitter(x as u64)))) }
+                        number(|x| (x <= 1000).then_some(Action::Jitter(x)))) }
                     { field(t.mtu, "mtu", settings.mtu.to_string(), "68", "9000", "1",
-                        number(|x| (68.0..=9000.0).contains(&x).then(|| Action::Mtu(x as usize)))) }
+                        number(|x| (68..=9000).contains(&x).then_some(Action::Mtu(x as usize)))) }
                 </fieldset>
             }
         </div>

@@ -1,7 +1,7 @@
-//! The page's end of the relay protocol: one WebSocket, typed messages in and out.
+//! One WebSocket to the relay, typed messages in and out: the bottom layer of [`super`].
 //!
 //! Messages are the `wire` crate's types — the very ones the relay compiles against — so the
-//! two sides cannot drift apart. Dropping the [`RelayClient`] closes the WebSocket.
+//! two sides cannot drift apart. Dropping the [`Connection`] closes the WebSocket.
 
 use futures::channel::mpsc;
 use futures::future::{Either, select};
@@ -19,19 +19,19 @@ pub enum Incoming {
 }
 
 #[derive(Debug)]
-pub struct RelayClient {
+pub struct Connection {
     outgoing: mpsc::UnboundedSender<ClientMsg>,
 }
 
-impl RelayClient {
+impl Connection {
     /// Open a WebSocket to the relay that served this page.
-    pub fn connect(on_incoming: Callback<Incoming>) -> Result<RelayClient, String> {
+    pub fn connect(on_incoming: Callback<Incoming>) -> Result<Connection, String> {
         let url = ws_url().ok_or("this page has no location to derive the relay's address from")?;
         let ws =
             WebSocket::open_with_protocol(&url, wire::SUBPROTOCOL).map_err(|e| e.to_string())?;
         let (outgoing, queued) = mpsc::unbounded();
         wasm_bindgen_futures::spawn_local(pump(ws, queued, on_incoming));
-        Ok(RelayClient { outgoing })
+        Ok(Connection { outgoing })
     }
 
     pub fn send(&self, msg: ClientMsg) {
@@ -75,7 +75,7 @@ async fn pump(
             }
             // The owner dropped the client: leave politely.
             Either::Right((None, _)) => {
-                let _ = ws.close(Some(1000), Some("page closed the widget"));
+                let _ = ws.close(Some(1000), Some("page closed the lab"));
                 return;
             }
         }
