@@ -369,6 +369,9 @@ const ALL_SCENARIOS_SEED_42: u64 = 2671747708106042008;
 mod readiness {
     use super::*;
     use sim::readiness::{LoopKind, ReadinessParams, unread};
+    // Explicit, so it is not ambiguous with the prelude's `test` behind `super::*`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn serve(server: LoopKind, drain: bool) -> (ReadinessParams, Vec<sim::Event>) {
         let params = ReadinessParams { server, drain, ..ReadinessParams::default() };
