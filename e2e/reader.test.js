@@ -36,9 +36,9 @@ describe('the reader', () => {
     assert.equal(await page.locator('article h1').innerText(), title('en', '01-handshake.md'));
     assert.ok(await page.locator('article h2[id]').count() >= 5);
     assert.ok(await page.locator('article pre code .hl-keyword').count() >= 1, 'code is highlighted at build time');
-    // The lab's first state was rendered into the page: both hosts at rest.
-    assert.equal(await page.getByTestId('state-client').innerText(), 'CLOSED');
-    assert.match(await page.locator('.lab-frame').first().innerText(), /JavaScript/);
+    // The labs' first state was rendered into the page: both hosts at rest.
+    assert.equal(await page.locator('#lab-2').getByTestId('state-client').innerText(), 'CLOSED');
+    assert.match(await page.locator('#lab-2').innerText(), /JavaScript/);
     // Controls that need the script are not shown.
     assert.equal(await page.locator('.search-button').isVisible(), false);
     await page.screenshot({ path: join(shots, 'chapter-no-js.png') });
