@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use frontend::i18n::Lang;
 
+use crate::code::Role;
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Source};
 use crate::page::{Kind, Page};
@@ -77,6 +78,7 @@ impl Book {
         for edition in &self.editions {
             for page in &edition.pages {
                 check_links(edition, page, problems);
+                check_servers(page, problems);
             }
         }
     }
@@ -179,15 +181,47 @@ fn same_pages(first: &Edition, other: &Edition, problems: &mut Problems) {
         differs("the headings", headings(page), headings(twin));
         differs("the labs", format!("{:?}", page.labs), format!("{:?}", twin.labs));
         differs("the number of quizzes", page.quizzes.to_string(), twin.quizzes.to_string());
-        differs(
-            "the code blocks' languages",
-            page.code_languages.join(" "),
-            twin.code_languages.join(" "),
-        );
+        let code = |p: &Page| {
+            p.code
+                .iter()
+                .map(|c| format!("{} ({})", c.language, c.role))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        differs("the code blocks", code(page), code(twin));
     }
     for page in &other.pages {
         if first.find(&page.slug).is_none() {
             problems.add(&page.file, None, format!("has no {} version", first.lang));
+        }
+    }
+}
+
+/// Every client names a server declared before it on its page; servers' ports differ.
+fn check_servers(page: &Page, problems: &mut Problems) {
+    let mut servers: Vec<(&str, u16)> = Vec::new();
+    for code in &page.code {
+        match &code.role {
+            Role::Server { name, port } => {
+                if servers.iter().any(|(n, p)| n == name || p == port) {
+                    problems.add(
+                        &page.file,
+                        Some(code.line),
+                        format!(
+                            "server {name} (port {port}): name and port must be new on the page"
+                        ),
+                    );
+                }
+                servers.push((name, *port));
+            }
+            Role::Client { name } if !servers.iter().any(|(n, _)| n == name) => {
+                problems.add(
+                    &page.file,
+                    Some(code.line),
+                    format!("client of '{name}', but no server of that name comes before it"),
+                );
+            }
+            _ => {}
         }
     }
 }

@@ -16,6 +16,8 @@
 //! - [`markdown`]: one file to one [`page::Page`], with SockLab's additions (anchored headings,
 //!   labs, quizzes, answers, figures, checked links).
 //! - [`highlight`]: code coloured at build time (syntect).
+//! - [`code`]: what each code block is — a program to run, a server and its clients, a
+//!   fragment — for the tests that run the course's code.
 //! - [`quiz`]: quiz questions.
 //! - [`content`]: the whole course, and the checks across it (same pages, same structure in
 //!   both languages, no broken link or anchor).
@@ -27,6 +29,7 @@
 //! pages name that wasm.
 
 pub mod assets;
+pub mod code;
 pub mod content;
 pub mod highlight;
 pub mod markdown;
@@ -71,12 +74,16 @@ pub struct Report {
     pub bytes: u64,
 }
 
+/// Read and check the content.
+pub fn load(options: &Options) -> anyhow::Result<Book> {
+    Book::load(&options.content, &options.root, &highlight::Highlighter::new()).map_err(
+        |problems| anyhow::anyhow!("{} problem(s) in the content:\n{problems}", problems.len()),
+    )
+}
+
 /// Read and check the content, then write the whole site into `options.dist`.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
-    let book = Book::load(&options.content, &options.root, &highlight::Highlighter::new())
-        .map_err(|problems| {
-            anyhow::anyhow!("{} problem(s) in the content:\n{problems}", problems.len())
-        })?;
+    let book = load(options)?;
     let mut writer = assets::Writer::new(&options.dist);
     let (labs_js, labs_wasm) = assets::trunk_output(&options.dist)?;
     let reader = writer.hashed("reader", "js", assets::READER.as_bytes())?;

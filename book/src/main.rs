@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! socklab-book [--content content] [--dist dist] [--site-url http://127.0.0.1:8080]
+//! socklab-book --check          # read and check the content only; write nothing
 //! ```
 //!
 //! scripts/build-site.sh runs it after Trunk. A content problem fails it with every problem
@@ -25,6 +26,9 @@ struct Cli {
     /// The origin the site is published at, for canonical and hreflang links.
     #[arg(long, env = "SOCKLAB_SITE_URL", default_value = "http://127.0.0.1:8080")]
     site_url: String,
+    /// Only read and check the content (seconds, and no built site needed).
+    #[arg(long)]
+    check: bool,
 }
 
 fn main() -> ExitCode {
@@ -35,6 +39,24 @@ fn main() -> ExitCode {
         dist: cli.dist,
         site_url: cli.site_url.trim_end_matches('/').to_string(),
     };
+    if cli.check {
+        return match book::load(&options) {
+            Ok(book) => {
+                let pages: usize = book.editions.iter().map(|e| e.pages.len()).sum();
+                let code: usize =
+                    book.editions.iter().flat_map(|e| &e.pages).map(|p| p.code.len()).sum();
+                eprintln!(
+                    "book: {pages} pages, {code} code blocks, in {} languages: no problems",
+                    book.editions.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("book: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match book::build(&options) {
         Ok(report) => {
             eprintln!(

@@ -24,6 +24,7 @@ use frontend::labs::LabSpec;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 
+use crate::code::Code;
 use crate::highlight::Highlighter;
 use crate::page::{Block, Heading, Kind, Link, Page, Section};
 use crate::problems::Problems;
@@ -91,7 +92,7 @@ pub fn parse(
         links: Vec::new(),
         sections: vec![Section::default()],
         labs: Vec::new(),
-        code_languages: Vec::new(),
+        code: Vec::new(),
         quizzes: 0,
     };
     let body = walker.walk(&events[body_start..], Nesting::Page);
@@ -107,7 +108,7 @@ pub fn parse(
         links: walker.links,
         sections: walker.sections,
         labs: walker.labs,
-        code_languages: walker.code_languages,
+        code: walker.code,
         quizzes: walker.quizzes,
     })
 }
@@ -130,7 +131,7 @@ struct Walker<'a> {
     links: Vec<Link>,
     sections: Vec<Section>,
     labs: Vec<LabSpec>,
-    code_languages: Vec<String>,
+    code: Vec<Code>,
     quizzes: usize,
 }
 
@@ -209,7 +210,18 @@ impl<'a> Walker<'a> {
                                 Ok(block) => html.push(Event::Html(block.into())),
                                 Err(message) => self.report(offset, message),
                             }
-                            self.code_languages.push(language.to_string());
+                            let words: Vec<&str> = info.split_whitespace().skip(1).collect();
+                            match crate::code::role(language, &words) {
+                                Ok(role) => self.code.push(Code {
+                                    line: self.lines.line(offset),
+                                    language: language.to_string(),
+                                    role,
+                                    text: code.clone(),
+                                }),
+                                Err(message) => {
+                                    self.report(offset, format!("```{info}: {message}"))
+                                }
+                            }
                             let section = self.section();
                             section.text.push_str(&code);
                             section.text.push(' ');

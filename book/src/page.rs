@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use frontend::i18n::Lang;
+
+use crate::code::Code;
 use frontend::labs::LabSpec;
 
 /// Where a page sits in the book.
@@ -35,8 +37,8 @@ pub struct Page {
     pub sections: Vec<Section>,
     /// The labs, in order (also in `body`), for the cross-language check.
     pub labs: Vec<LabSpec>,
-    /// Each code block's language, in order, for the cross-language check.
-    pub code_languages: Vec<String>,
+    /// The code blocks, in order: checked across languages, and run by the tests.
+    pub code: Vec<Code>,
     pub quizzes: usize,
 }
 
