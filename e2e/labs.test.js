@@ -1,6 +1,8 @@
-// The labs in the pages: islands the book rendered, which the wasm hydrates when a lab comes
-// near. The connection lab, the sticky-packet lab and the readiness lab run smoltcp in the
-// page; the echo lab and "try it for real" reach real sockets through the relay.
+// The simulation labs in the pages: islands the book rendered, which the wasm hydrates when a
+// lab comes near. The connection lab, the sticky-packet lab and the readiness lab run smoltcp in
+// the page; the sticky lab's "try it for real" reaches a real socket through the relay. Tests
+// find each lab by its kind and parameters (support.js findLab), wherever a chapter put it.
+// The live labs (console, subnet calculator, the relay going away) are in live.test.js.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, startRelay, strictPage } from './support.js';
+import { artifacts, findLab, launchBrowser, startRelay, strictPage } from './support.js';
 
 const shots = artifacts('labs');
 
@@ -26,20 +28,23 @@ describe('the labs', () => {
     await relay?.stop();
   });
 
-  /** A page at `path`, once lab `lab` (an id like `lab-1`) is live. */
-  async function openLab(path, lab = 'lab-1') {
+  /** The first lab like `wanted`, live, its deep link set to `link` if given. */
+  async function openLab(wanted, link = '') {
+    const { path, id } = findLab(wanted);
     const page = await strictPage(context);
-    await page.goto(`${relay.url}${path}${path.includes('#') ? '' : `#${lab}`}`);
-    const frame = page.locator(`#${lab}`);
-    await frame.locator('[data-lab-state=live]').waitFor();
-    return { page, lab: frame };
+    await page.goto(`${relay.url}${path}${link && `?${id}=${link}`}#${id}`);
+    const lab = page.locator(`#${id}`);
+    await lab.locator('[data-lab-state=live]').waitFor();
+    return { page, lab, path, id };
   }
+  /** The connection lab with every control, at the handshake. */
+  const handshake = { lab: 'connection', scenario: 'handshake' };
 
   test('the wasm loads only when a lab comes near, then hydrates every island without a warning', async () => {
     const page = await strictPage(context);
     const wasm = [];
     page.on('request', (request) => { if (request.url().endsWith('_bg.wasm')) wasm.push(request.url()); });
-    await page.goto(relay.url + '/en/handshake', { waitUntil: 'networkidle' });
+    await page.goto(relay.url + findLab(handshake).path, { waitUntil: 'networkidle' });
     assert.deepEqual(wasm, [], 'no wasm while the reader is at the top of the chapter');
     await page.locator('.lab-frame').first().scrollIntoViewIfNeeded();
     await page.locator('[data-lab-state=live]').first().waitFor();
@@ -51,7 +56,7 @@ describe('the labs', () => {
   });
 
   test('keyboard only: a graceful close, stepped through the handshake to TIME-WAIT', async () => {
-    const { page, lab } = await openLab('/en/handshake', 'lab-2');
+    const { page, lab } = await openLab(handshake);
     const client = lab.getByTestId('state-client');
     const scenario = lab.getByTestId('scenario');
     await scenario.focus();
@@ -74,7 +79,7 @@ describe('the labs', () => {
   });
 
   test('dropping the first SYN-ACK re-runs the same seed, and the SYN is retransmitted', async () => {
-    const { page, lab } = await openLab('/en/handshake', 'lab-2');
+    const { page, lab } = await openLab(handshake);
     await lab.getByRole('button', { name: 'Run to end' }).click();
     await lab.locator('.segment', { hasText: 'SYN, ACK' }).first().click();
     await lab.getByTestId('packet-view').waitFor();
@@ -90,7 +95,7 @@ describe('the labs', () => {
   });
 
   test('the pcap download is the run: tshark reads the same segments', async () => {
-    const { page, lab } = await openLab('/en/handshake', 'lab-2');
+    const { page, lab } = await openLab(handshake);
     await lab.getByRole('checkbox', { name: 'Relative sequence numbers' }).uncheck();
     await lab.getByRole('button', { name: 'Run to end' }).click();
     const shown = (await lab.locator('.segment .segment-label').allTextContents())
@@ -106,19 +111,21 @@ describe('the labs', () => {
   });
 
   test('a deep link restores scenario, seed, wire and step', async () => {
-    const { page, lab } = await openLab('/en/handshake?lab-2=s:lost_data,seed:7,loss:0,delay:25,jitter:3,mtu:1200,step:6#lab-2', 'lab-2');
+    const { page, lab, id } = await openLab(handshake, 's:lost_data,seed:7,loss:0,delay:25,jitter:3,mtu:1200,step:6');
     await lab.getByTestId('step-count').filter({ hasText: /^Step 6 of/ }).waitFor();
     assert.equal(await lab.getByTestId('scenario').inputValue(), 'lost_data');
     assert.equal(await lab.locator('input[name=seed]').inputValue(), '7');
     assert.equal(await lab.locator('input[name=delay]').inputValue(), '25');
     assert.equal(await lab.locator('input[name=mtu]').inputValue(), '1200');
-    // The other lab on the page keeps its own state: still the lost SYN, at the start.
-    assert.match(await page.locator('#lab-1').getByTestId('step-count').innerText(), /^Step 0 of/);
+    // The other labs on the page keep their own state: still at the start.
+    for (const other of await page.locator(`.lab-frame:not(#${id}) [data-testid=step-count]`).all()) {
+      assert.match(await other.innerText(), /^Step 0 of/);
+    }
     await page.close();
   });
 
   test('predict mode scores a guess and keeps the score', async () => {
-    const { page, lab } = await openLab('/en/handshake', 'lab-2');
+    const { page, lab, path, id } = await openLab(handshake);
     await lab.getByTestId('predict-mode').check();
     await lab.getByRole('checkbox', { name: 'SYN' }).check();
     await lab.getByTestId('reveal').click();
@@ -127,13 +134,14 @@ describe('the labs', () => {
     await lab.getByTestId('reveal').click();
     assert.match(await lab.getByTestId('verdict').innerText(), /Not quite/);
     assert.match(await lab.getByTestId('score').innerText(), /1 of 2/);
-    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('socklab.progress.v1')).labs['handshake/lab-2']);
+    const key = `${path.split('/').pop()}/${id}`; // the chapter's slug and the lab's id
+    const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem('socklab.progress.v1')).labs[key], key);
     assert.deepEqual(kept, { right: 1, total: 2 });
     await page.close();
   });
 
   test('the sticky-packet lab: messages stick without framing, and every scheme recovers them', async () => {
-    const { page, lab } = await openLab('/en/echo-client');
+    const { page, lab } = await openLab({ lab: 'sticky' });
     assert.match(await lab.getByTestId('sticky-narration').innerText(), /3 messages went out in 2 segments.*1 recv\(\) calls.*stuck together/);
     for (const framing of ['fixed_length', 'delimiter', 'length_prefix', 'json_header']) {
       await lab.getByTestId('framing').selectOption(framing);
@@ -147,7 +155,7 @@ describe('the labs', () => {
 
   test('the sticky-packet lab tried for real: the relay\'s kernel coalesces back-to-back writes', async () => {
     const messages = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
-    const { page, lab } = await openLab(`/en/echo-client?lab-1=${messages.map((m) => `m:${m}`).join(',')},nagle:1,framing:none#lab-1`);
+    const { page, lab } = await openLab({ lab: 'sticky' }, `${messages.map((m) => `m:${m}`).join(',')},nagle:1,framing:none`);
     await lab.getByTestId('try-real').click();
     await lab.getByTestId('real-reads').waitFor();
     const reads = await lab.locator('[data-testid=real-reads] li code:nth-child(2)').allInnerTexts();
@@ -157,7 +165,7 @@ describe('the labs', () => {
   });
 
   test('the readiness lab: edge-triggered small reads leave data behind, level-triggered drains it', async () => {
-    const { page, lab } = await openLab('/en/echo-client', 'lab-3');
+    const { page, lab } = await openLab({ lab: 'readiness' });
     assert.match(await lab.getByTestId('readiness-summary').innerText(), /276 bytes were never read/);
     assert.equal(await lab.locator('.lane.stuck').count(), 1);
     await lab.getByTestId('loop').selectOption('epoll_level');
@@ -169,70 +177,28 @@ describe('the labs', () => {
     await page.close();
   });
 
-  test('a message round-trips through the relay and the real echo socket', async () => {
-    const { page, lab } = await openLab('/en/echo-client', 'lab-2');
-    await lab.getByTestId('echo-status').filter({ hasText: 'Connected' }).waitFor();
-    const message = 'hello from the browser, 你好';
-    await lab.getByTestId('echo-input').fill(message);
-    await lab.getByTestId('echo-send').click();
-    const log = lab.getByTestId('echo-log');
-    await log.locator('li.wrote').first().waitFor();
-    // The echo may come back in several reads; join them and compare with what was sent.
-    await page.waitForFunction((expected) => {
-      const reads = [...document.querySelectorAll('[data-testid=echo-log] li.read')];
-      return reads.map((li) => li.textContent.replace(/^.*?bytes: /, '')).join('') === expected;
-    }, message, { timeout: 5000 });
-    assert.match(await log.locator('li.wrote').first().innerText(), new RegExp(`write\\(${Buffer.byteLength(message)} bytes\\)`));
-    assert.deepEqual(page.problems(), []);
-    await page.close();
-  });
-
   test('screenshots of every lab, in both themes', async () => {
+    const shoot = [
+      ['connection', handshake, 's:graceful_close,step:8'],
+      ['sticky', { lab: 'sticky' }, 'framing:length_prefix,recv:7'],
+      ['readiness', { lab: 'readiness' }, ''],
+    ];
     for (const colorScheme of ['light', 'dark']) {
       const themed = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 }, colorScheme });
       const page = await strictPage(themed);
-      await page.goto(`${relay.url}/en/handshake?lab-2=s:graceful_close,step:8#lab-2`);
-      const connection = page.locator('#lab-2');
-      await connection.locator('[data-lab-state=live]').waitFor();
-      await connection.getByTestId('step-count').filter({ hasText: /^Step 8/ }).waitFor();
-      await connection.locator('.segment').nth(3).click();
-      await connection.screenshot({ path: join(shots, `connection-${colorScheme}.png`) });
-      await page.goto(`${relay.url}/en/echo-client?lab-1=framing:length_prefix,recv:7#lab-1`);
-      await page.locator('#lab-1 [data-lab-state=live]').waitFor();
-      await page.locator('#lab-1').screenshot({ path: join(shots, `sticky-${colorScheme}.png`) });
-      await page.locator('#lab-3').scrollIntoViewIfNeeded();
-      await page.locator('#lab-3').screenshot({ path: join(shots, `readiness-${colorScheme}.png`) });
+      for (const [name, wanted, link] of shoot) {
+        const { path, id } = findLab(wanted);
+        await page.goto(`${relay.url}${path}${link && `?${id}=${link}`}#${id}`);
+        const lab = page.locator(`#${id}`);
+        await lab.locator('[data-lab-state=live]').waitFor();
+        if (name === 'connection') {
+          await lab.getByTestId('step-count').filter({ hasText: /^Step 8/ }).waitFor();
+          await lab.locator('.segment').nth(3).click();
+        }
+        await lab.screenshot({ path: join(shots, `${name}-${colorScheme}.png`) });
+      }
       assert.deepEqual(page.problems(), []);
       await themed.close();
     }
-  });
-});
-
-describe('the labs without the relay', () => {
-  test('every simulation still runs, and the live parts say the relay is gone', async () => {
-    const relay = await startRelay();
-    const browser = await launchBrowser();
-    const tabs = await browser.newContext({ locale: 'en-US' });
-    const handshake = await tabs.newPage();
-    await handshake.goto(relay.url + '/en/handshake#lab-2');
-    await handshake.locator('#lab-2 [data-lab-state=live]').waitFor();
-    const page = await tabs.newPage();
-    await page.goto(relay.url + '/en/echo-client#lab-2');
-    await page.locator('#lab-2').getByTestId('echo-status').filter({ hasText: 'Connected' }).waitFor();
-    relay.process.kill('SIGKILL');
-    await page.locator('#lab-2').getByTestId('echo-status').filter({ hasText: 'Not connected' }).waitFor();
-    // The simulations do not need the relay.
-    const sticky = page.locator('#lab-1');
-    await sticky.getByTestId('framing').selectOption('delimiter');
-    assert.deepEqual((await sticky.getByTestId('frame').allInnerTexts()).length, 3);
-    await sticky.getByTestId('try-real').click();
-    await sticky.getByTestId('real-failed').waitFor();
-    const readiness = page.locator('#lab-3');
-    await readiness.getByTestId('loop').selectOption('select');
-    assert.match(await readiness.getByTestId('readiness-summary').innerText(), /Every byte/);
-    // The connection lab, in a tab opened before the relay went, steps on.
-    await handshake.locator('#lab-2').getByRole('button', { name: 'Run to end' }).click();
-    assert.equal(await handshake.locator('#lab-2').getByTestId('state-server').innerText(), 'ESTABLISHED');
-    await browser.close();
   });
 });

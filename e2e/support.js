@@ -24,11 +24,14 @@ export function artifacts(suite) {
   return dir;
 }
 
-/** Start the relay on free ports; resolves once it prints its address. */
-export async function startRelay(extraArgs = []) {
+/**
+ * Start the relay on free ports (the site on `listen` if given, to restart a relay where the
+ * page expects it); resolves once it prints its address.
+ */
+export async function startRelay({ listen = '127.0.0.1:0' } = {}) {
   const free = '127.0.0.1:0';
-  const relay = spawn(relayBin, ['--site', site, '--listen', free, '--tcp-echo', free,
-    '--udp-echo', free, '--http-demo', free, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const relay = spawn(relayBin, ['--site', site, '--listen', listen, '--tcp-echo', free,
+    '--udp-echo', free, '--http-demo', free], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((ok, fail) => {
     let out = '';
     relay.stdout.on('data', (chunk) => {
@@ -84,6 +87,25 @@ export function sitePages() {
     }
   }
   return pages;
+}
+
+/**
+ * Where the book put a lab: the first page (in `lang`) with a lab whose spec matches `wanted`
+ * (e.g. `{ lab: 'console', endpoint: 'http-demo' }`), as `{ path: '/en/sockets', id: 'lab-2' }`.
+ * Tests find labs this way, so they follow the chapters when labs move.
+ */
+export function findLab(wanted, lang = 'en') {
+  const decode = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  for (const path of sitePages().filter((p) => p.startsWith(`/${lang}/`))) {
+    const file = join(site, `${path === `/${lang}/` ? `${path}index` : path}.html`);
+    const html = readFileSync(file, 'utf8');
+    for (const [, id, json] of html.matchAll(/id="(lab-\d+)" class="lab-frame">.*?data-lab="([^"]*)"/gs)) {
+      const spec = JSON.parse(decode(json));
+      if (Object.entries(wanted).every(([key, value]) => spec[key] === value)) return { path, id };
+    }
+  }
+  throw new Error(`no page has a lab like ${JSON.stringify(wanted)}`);
 }
 
 /** A chapter's title, read from its Markdown so tests follow the content. */

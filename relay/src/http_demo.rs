@@ -37,7 +37,7 @@ pub fn router() -> Router {
 
 async fn index() -> impl IntoResponse {
     let page = "<!doctype html>\n<title>SockLab HTTP demo</title>\n<h1>SockLab HTTP demo</h1>\n\
-                <ul><li>/hello</li><li>/old-hello (301 redirect)</li><li>/big (1 MiB)</li>\
+                <ul><li>/hello</li><li>/old-hello (308 permanent redirect)</li><li>/big (1 MiB)</li>\
                 <li>/chunked</li><li>anything else: 404</li></ul>\n";
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
 }

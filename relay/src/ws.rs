@@ -211,9 +211,17 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
             tap: None,
             rate: Bucket::new(limits.ws_msgs_per_sec, limits.ws_msgs_per_sec.saturating_mul(2)),
         };
+        let listeners = [
+            (Endpoint::TcpEcho, state.tcp_echo),
+            (Endpoint::UdpEcho, state.udp_echo),
+            (Endpoint::HttpDemo, state.http_demo),
+        ]
+        .map(|(endpoint, address)| wire::Listener { endpoint, address: address.to_string() })
+        .to_vec();
         let hello = ServerMsg::Hello {
             protocol: wire::SUBPROTOCOL.into(),
             endpoints: Endpoint::ALL.to_vec(),
+            listeners,
         };
         conn.send(hello).await;
         let idle = Duration::from_secs(limits.ws_idle_secs);

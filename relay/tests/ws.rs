@@ -8,14 +8,23 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg};
 
 #[tokio::test]
-async fn hello_announces_the_protocol_and_endpoints() {
+async fn hello_announces_the_protocol_endpoints_and_where_they_listen() {
     let relay = common::start().await;
     let mut ws = relay.ws_with_protocol(Some(wire::SUBPROTOCOL)).await.unwrap();
+    let listener = |endpoint, address: std::net::SocketAddr| wire::Listener {
+        endpoint,
+        address: address.to_string(),
+    };
     assert_eq!(
         recv(&mut ws).await,
         ServerMsg::Hello {
             protocol: "socklab.v1".into(),
-            endpoints: vec![Endpoint::TcpEcho, Endpoint::UdpEcho, Endpoint::HttpDemo]
+            endpoints: vec![Endpoint::TcpEcho, Endpoint::UdpEcho, Endpoint::HttpDemo],
+            listeners: vec![
+                listener(Endpoint::TcpEcho, relay.addrs.tcp_echo),
+                listener(Endpoint::UdpEcho, relay.addrs.udp_echo),
+                listener(Endpoint::HttpDemo, relay.addrs.http_demo),
+            ],
         }
     );
     relay.stop().await;

@@ -130,8 +130,15 @@ pub enum ClientMsg {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
-    /// First message on every WebSocket: what this relay offers.
-    Hello { protocol: String, endpoints: Vec<Endpoint> },
+    /// First message on every WebSocket: what this relay offers, and where its endpoints
+    /// listen — so a page can tell a learner which address their own script should use.
+    Hello {
+        protocol: String,
+        endpoints: Vec<Endpoint>,
+        /// Added within v1: a page from before it finds no addresses.
+        #[serde(default)]
+        listeners: Vec<Listener>,
+    },
     /// The session's socket is connected; `connect_us` is how long `connect()` took.
     Opened { session: SessionId, endpoint: Endpoint, connect_us: u64 },
     /// A `write_all` of `len` bytes finished, `at_us` after the session opened.
@@ -160,6 +167,14 @@ pub enum ServerMsg {
     /// Something went wrong. `session` is set when one session is affected; the WebSocket
     /// stays open either way.
     Error { session: Option<SessionId>, code: ErrorCode, message: String },
+}
+
+/// Where an endpoint listens, as the relay bound it: `127.0.0.1:7007`, or `0.0.0.0:7007` for
+/// every address of its machine.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub endpoint: Endpoint,
+    pub address: String,
 }
 
 /// Linux's `TCP_INFO` for one socket: the fields a lesson discusses.

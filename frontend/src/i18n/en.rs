@@ -6,7 +6,10 @@ use sim::readiness::LoopKind;
 use sim::scenario::ScenarioKind;
 
 use super::{Clause, Labs, Reader};
+use crate::labs::console::HttpBody;
 use crate::labs::sticky::model::Framing;
+use crate::labs::subnet::model::{Class, InputError, Kind};
+use wire::Endpoint;
 
 pub static READER: Reader = Reader {
     site_name: "SockLab",
@@ -241,11 +244,139 @@ pub static LABS: Labs = Labs {
     client_n: |n| format!("Client {n}"),
     unread: |n| if n == 0 { "all read".into() } else { format!("{n} B unread") },
     calls_made: |n| format!("The {n} calls the server made"),
-    echo_caption: "Live: a real TCP connection from the relay to its echo server on port 7007",
-    send: "Send",
+    subnet_caption: "IPv4 address and subnet calculator",
+    subnet_input: "An address with a prefix or a netmask, e.g. 192.168.1.10/24 or 10.0.0.7 255.0.0.0",
+    subnet_error: |error| match error {
+        InputError::Empty => "Type an address with a prefix, e.g. 192.168.1.10/24.".into(),
+        InputError::Address(a) => {
+            format!("“{a}” is not an IPv4 address: four numbers from 0 to 255, separated by dots.")
+        }
+        InputError::NoPrefix => {
+            "Add the prefix length or the netmask: /24, or 255.255.255.0.".into()
+        }
+        InputError::Prefix(p) => {
+            format!("“{p}” is not a prefix length: a whole number from 0 to 32.")
+        }
+        InputError::Mask(m) => format!(
+            "“{m}” is not a netmask: its 1 bits must all come first (255.255.255.0, not 255.0.255.0)."
+        ),
+    },
+    subnet_address: "Address",
+    subnet_class: "Class",
+    class_name: |class| match class {
+        Class::A => "A (first octet 0–127)",
+        Class::B => "B (128–191)",
+        Class::C => "C (192–223)",
+        Class::D => "D (224–239, multicast)",
+        Class::E => "E (240–255, reserved)",
+    },
+    subnet_kind: "Kind",
+    kind_name: |kind| match kind {
+        Kind::ThisNetwork => "“this network” (0.0.0.0/8, RFC 1122)".into(),
+        Kind::Loopback => "loopback (127.0.0.0/8): never leaves the host".into(),
+        Kind::Private(block) => format!("private ({block}, RFC 1918): not routed on the internet"),
+        Kind::Shared => "shared address space (100.64.0.0/10, RFC 6598): carrier-grade NAT".into(),
+        Kind::LinkLocal => "link-local (169.254.0.0/16, RFC 3927): only on its own link".into(),
+        Kind::Documentation => "documentation (RFC 5737): for examples, never used".into(),
+        Kind::Multicast => "multicast (224.0.0.0/4)".into(),
+        Kind::LimitedBroadcast => "limited broadcast (255.255.255.255)".into(),
+        Kind::Reserved => "reserved (240.0.0.0/4)".into(),
+        Kind::Public => "public: routed on the internet".into(),
+    },
+    subnet_mask: "Netmask",
+    subnet_network: "Network",
+    subnet_broadcast: "Broadcast",
+    no_broadcast: "none (a /31 or /32 has no broadcast address)",
+    subnet_hosts: "Host addresses",
+    subnet_count: "Number of hosts",
+    host_count: |hosts, prefix| match prefix {
+        32 => "1: a single host".into(),
+        31 => "2: a point-to-point link, both addresses usable (RFC 3021)".into(),
+        _ => format!(
+            "{hosts} (2^{} − 2: the network and broadcast addresses are not hosts)",
+            32 - prefix
+        ),
+    },
+    bits_label: |prefix| {
+        format!(
+            "The address, netmask and network in binary; the first {prefix} bits are the network part"
+        )
+    },
+    prefix_bits: |n| format!("network bits ({n})"),
+    host_bits: |n| format!("host bits ({n})"),
+    console_caption: "Live: a real socket, opened by the relay to one of its endpoints, and everything that happens on it",
+    relay_connected: "Connected to the relay",
     connecting: "Connecting to the relay…",
-    connected: "Connected",
-    disconnected: "Not connected to the relay",
+    reconnecting: |n| format!("Reconnecting to the relay (attempt {n})…"),
+    disconnected: "The relay cannot be reached",
     retrying: |s| format!("trying again in {s} s"),
-    placeholder_message: "Type a message",
+    endpoint: "Endpoint",
+    endpoint_name: |endpoint| match endpoint {
+        Endpoint::TcpEcho => "TCP echo",
+        Endpoint::UdpEcho => "UDP echo",
+        Endpoint::HttpDemo => "HTTP demo server",
+    },
+    connect: "Connect",
+    close_socket: "Close",
+    message: "Message",
+    send: "Send",
+    send_batch: |n| format!("Send {n}× back to back"),
+    nagle: "Nagle's algorithm",
+    half_close: "Half-close (shutdown)",
+    opened: |ms, us| format!("connect() took {ms}.{us:03} ms"),
+    got_fin: "read() → 0: the peer sent FIN and will send no more",
+    got_rst: "the connection was reset (RST)",
+    sent_fin: "shutdown(SHUT_WR): our FIN is on its way; reading goes on",
+    nagle_on: "TCP_NODELAY off: Nagle's algorithm on",
+    nagle_off: "TCP_NODELAY on: Nagle's algorithm off",
+    segments: "segments",
+    retransmits: "retransmits",
+    unacked: "unacked",
+    tcp_info_closed: "CLOSED, not TIME-WAIT? Both FINs have passed, so Linux has handed the connection's last 60 seconds to a small separate TIME-WAIT socket (“ss -tan” shows it) and marked this one closed.",
+    tcp_info_note: "The kernel's own view of this connection (getsockopt TCP_INFO), refreshed every second: the smoothed round-trip time and its variation, the congestion window, the MSS each way.",
+    http_template: "Start from",
+    http_request: "Request (each line ends in CRLF on the wire)",
+    http_crlf: "HTTP/1.1 lines end in CR LF (\\r\\n), and a blank line ends the header fields: the console turns each line break you type into CR LF.",
+    status_line: "Status line",
+    status_class: |code| match code / 100 {
+        1 => format!("{code}: informational"),
+        2 => format!("{code}: success"),
+        3 => format!("{code}: redirection — look at Location"),
+        4 => format!("{code}: client error"),
+        5 => format!("{code}: server error"),
+        _ => code.to_string(),
+    },
+    header_fields: "Header fields",
+    header_note: |name| match name.to_ascii_lowercase().as_str() {
+        "content-type" => "the body's media type".into(),
+        "content-length" => "the body's length in bytes: the reader knows where it ends".into(),
+        "transfer-encoding" => "chunked: the body comes in chunks, each with its size".into(),
+        "location" => "where the resource is now".into(),
+        "date" => "when the response was made".into(),
+        "connection" => "close: the server closes after this response".into(),
+        _ => String::new(),
+    },
+    body_kind: |body| match body {
+        HttpBody::Sized { expected, got } => {
+            format!("Body: {} of {expected} bytes (Content-Length)", got.len())
+        }
+        HttpBody::Chunked { chunks, .. } => {
+            format!("Body: chunked, {} chunks so far (the last has size 0)", chunks.len())
+        }
+        HttpBody::UntilClose(got) => format!("Body: {} bytes, until the server closes", got.len()),
+    },
+    chunk_size: |n| match n {
+        0 => "size 0: the last chunk, the end of the body".into(),
+        n => format!("a chunk of {n} bytes (its size in hexadecimal)"),
+    },
+    chunked_content: "The content, chunks put together",
+    http_complete: "The whole response is in.",
+    http_waiting: "Waiting for the rest of the header…",
+    tap_title: "The live tap: your own program, seen from the echo server",
+    tap_note: "Turn the tap on, then run this in a terminal on the machine where the relay runs: your script's connection, reads and writes appear below, as the echo server sees them.",
+    tap_start: "Watch the echo port",
+    tap_stop: "Stop watching",
+    tap_accepted: "accept(): a new connection",
+    tap_closed: "FIN received, the echo server closed too",
+    tap_ended: "connection ended",
 };

@@ -26,7 +26,10 @@ use sim::dissect::Layer;
 use sim::readiness::LoopKind;
 use sim::scenario::ScenarioKind;
 
+use crate::labs::console::HttpBody;
 use crate::labs::sticky::model::Framing;
+use crate::labs::subnet::model::{Class, InputError, Kind};
+use wire::Endpoint;
 
 /// A language the course is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -232,14 +235,72 @@ pub struct Labs {
     pub client_n: fn(usize) -> String,
     pub unread: fn(u64) -> String,
     pub calls_made: fn(usize) -> String,
-    // The echo lab.
-    pub echo_caption: &'static str,
-    pub send: &'static str,
+    // The subnet calculator.
+    pub subnet_caption: &'static str,
+    pub subnet_input: &'static str,
+    pub subnet_error: fn(&InputError) -> String,
+    pub subnet_address: &'static str,
+    pub subnet_class: &'static str,
+    pub class_name: fn(Class) -> &'static str,
+    pub subnet_kind: &'static str,
+    pub kind_name: fn(Kind) -> String,
+    pub subnet_mask: &'static str,
+    pub subnet_network: &'static str,
+    pub subnet_broadcast: &'static str,
+    pub no_broadcast: &'static str,
+    pub subnet_hosts: &'static str,
+    pub subnet_count: &'static str,
+    pub host_count: fn(u64, u8) -> String,
+    pub bits_label: fn(u8) -> String,
+    pub prefix_bits: fn(u8) -> String,
+    pub host_bits: fn(u8) -> String,
+    // The relay console.
+    pub console_caption: &'static str,
+    pub relay_connected: &'static str,
     pub connecting: &'static str,
-    pub connected: &'static str,
+    pub reconnecting: fn(u32) -> String,
     pub disconnected: &'static str,
     pub retrying: fn(u32) -> String,
-    pub placeholder_message: &'static str,
+    pub endpoint: &'static str,
+    pub endpoint_name: fn(Endpoint) -> &'static str,
+    pub connect: &'static str,
+    pub close_socket: &'static str,
+    pub message: &'static str,
+    pub send: &'static str,
+    pub send_batch: fn(usize) -> String,
+    pub nagle: &'static str,
+    pub half_close: &'static str,
+    pub opened: fn(u64, u64) -> String,
+    pub got_fin: &'static str,
+    pub got_rst: &'static str,
+    pub sent_fin: &'static str,
+    pub nagle_on: &'static str,
+    pub nagle_off: &'static str,
+    pub segments: &'static str,
+    pub retransmits: &'static str,
+    pub unacked: &'static str,
+    pub tcp_info_note: &'static str,
+    /// Why a socket whose FINs both passed reads CLOSED rather than TIME-WAIT on Linux.
+    pub tcp_info_closed: &'static str,
+    pub http_template: &'static str,
+    pub http_request: &'static str,
+    pub http_crlf: &'static str,
+    pub status_line: &'static str,
+    pub status_class: fn(u16) -> String,
+    pub header_fields: &'static str,
+    pub header_note: fn(&str) -> String,
+    pub body_kind: fn(&HttpBody) -> String,
+    pub chunk_size: fn(usize) -> String,
+    pub chunked_content: &'static str,
+    pub http_complete: &'static str,
+    pub http_waiting: &'static str,
+    pub tap_title: &'static str,
+    pub tap_note: &'static str,
+    pub tap_start: &'static str,
+    pub tap_stop: &'static str,
+    pub tap_accepted: &'static str,
+    pub tap_closed: &'static str,
+    pub tap_ended: &'static str,
 }
 
 /// One thing that happened in a step, for the narration line.

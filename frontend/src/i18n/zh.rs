@@ -6,7 +6,10 @@ use sim::readiness::LoopKind;
 use sim::scenario::ScenarioKind;
 
 use super::{Clause, Labs, Reader};
+use crate::labs::console::HttpBody;
 use crate::labs::sticky::model::Framing;
+use crate::labs::subnet::model::{Class, InputError, Kind};
+use wire::Endpoint;
 
 pub static READER: Reader = Reader {
     site_name: "SockLab",
@@ -232,11 +235,128 @@ pub static LABS: Labs = Labs {
     client_n: |n| format!("客户端 {n}"),
     unread: |n| if n == 0 { "全部读完".into() } else { format!("{n} 字节未读") },
     calls_made: |n| format!("服务器发出的 {n} 次调用"),
-    echo_caption: "实时：中继到其 7007 端口回显服务器的真实 TCP 连接",
-    send: "发送",
+    subnet_caption: "IPv4 地址与子网计算器",
+    subnet_input: "带前缀或子网掩码的地址，例如 192.168.1.10/24 或 10.0.0.7 255.0.0.0",
+    subnet_error: |error| match error {
+        InputError::Empty => "请输入带前缀的地址，例如 192.168.1.10/24。".into(),
+        InputError::Address(a) => {
+            format!("“{a}”不是 IPv4 地址：应为四个 0 到 255 的数，用点分隔。")
+        }
+        InputError::NoPrefix => "请加上前缀长度或子网掩码：/24 或 255.255.255.0。".into(),
+        InputError::Prefix(p) => format!("“{p}”不是前缀长度：应为 0 到 32 的整数。"),
+        InputError::Mask(m) => format!(
+            "“{m}”不是子网掩码：它的 1 必须全部排在前面（255.255.255.0，而不是 255.0.255.0）。"
+        ),
+    },
+    subnet_address: "地址",
+    subnet_class: "类别",
+    class_name: |class| match class {
+        Class::A => "A 类（首字节 0–127）",
+        Class::B => "B 类（128–191）",
+        Class::C => "C 类（192–223）",
+        Class::D => "D 类（224–239，组播）",
+        Class::E => "E 类（240–255，保留）",
+    },
+    subnet_kind: "用途",
+    kind_name: |kind| match kind {
+        Kind::ThisNetwork => "“本网络”（0.0.0.0/8，RFC 1122）".into(),
+        Kind::Loopback => "环回地址（127.0.0.0/8）：不会离开本机".into(),
+        Kind::Private(block) => format!("私有地址（{block}，RFC 1918）：不在互联网上路由"),
+        Kind::Shared => "共享地址空间（100.64.0.0/10，RFC 6598）：运营商级 NAT".into(),
+        Kind::LinkLocal => "链路本地地址（169.254.0.0/16，RFC 3927）：只在本链路内有效".into(),
+        Kind::Documentation => "文档专用（RFC 5737）：只用于示例".into(),
+        Kind::Multicast => "组播地址（224.0.0.0/4）".into(),
+        Kind::LimitedBroadcast => "受限广播地址（255.255.255.255）".into(),
+        Kind::Reserved => "保留地址（240.0.0.0/4）".into(),
+        Kind::Public => "公网地址：在互联网上路由".into(),
+    },
+    subnet_mask: "子网掩码",
+    subnet_network: "网络地址",
+    subnet_broadcast: "广播地址",
+    no_broadcast: "无（/31 和 /32 没有广播地址）",
+    subnet_hosts: "主机地址",
+    subnet_count: "主机数",
+    host_count: |hosts, prefix| match prefix {
+        32 => "1：单个主机".into(),
+        31 => "2：点对点链路，两个地址都可用（RFC 3021）".into(),
+        _ => format!("{hosts}（2^{} − 2：网络地址和广播地址不能分给主机）", 32 - prefix),
+    },
+    bits_label: |prefix| format!("地址、子网掩码和网络地址的二进制形式；前 {prefix} 位是网络部分"),
+    prefix_bits: |n| format!("网络位（{n} 位）"),
+    host_bits: |n| format!("主机位（{n} 位）"),
+    console_caption: "实时：中继为你打开一个连到它的某个端点的真实套接字，上面发生的一切都在这里",
+    relay_connected: "已连接到中继",
     connecting: "正在连接中继…",
-    connected: "已连接",
-    disconnected: "未连接到中继",
+    reconnecting: |n| format!("正在重新连接中继（第 {n} 次尝试）…"),
+    disconnected: "无法连接中继",
     retrying: |s| format!("{s} 秒后重试"),
-    placeholder_message: "输入一条消息",
+    endpoint: "端点",
+    endpoint_name: |endpoint| match endpoint {
+        Endpoint::TcpEcho => "TCP 回显",
+        Endpoint::UdpEcho => "UDP 回显",
+        Endpoint::HttpDemo => "HTTP 演示服务器",
+    },
+    connect: "连接",
+    close_socket: "关闭",
+    message: "消息",
+    send: "发送",
+    send_batch: |n| format!("背靠背发送 {n} 次"),
+    nagle: "Nagle 算法",
+    half_close: "半关闭（shutdown）",
+    opened: |ms, us| format!("connect() 用时 {ms}.{us:03} ms"),
+    got_fin: "read() → 0：对端发来了 FIN，不会再发送数据",
+    got_rst: "连接被重置（RST）",
+    sent_fin: "shutdown(SHUT_WR)：我们的 FIN 已发出；仍然可以继续读",
+    nagle_on: "TCP_NODELAY 关闭：Nagle 算法开启",
+    nagle_off: "TCP_NODELAY 开启：Nagle 算法关闭",
+    segments: "个报文段",
+    retransmits: "重传",
+    unacked: "未确认",
+    tcp_info_closed: "为什么是 CLOSED 而不是 TIME-WAIT？两个 FIN 都已经走完，Linux 把这条连接最后的 60 秒交给了一个单独的小型 TIME-WAIT 套接字（用 ss -tan 能看到它），这个套接字本身就标成了关闭。",
+    tcp_info_note: "内核自己对这条连接的看法（getsockopt TCP_INFO），每秒刷新：平滑往返时间及其偏差、拥塞窗口、两个方向的 MSS。",
+    http_template: "从这里开始",
+    http_request: "请求（在线路上每行以 CRLF 结尾）",
+    http_crlf: "HTTP/1.1 的每一行以 CR LF（\\r\\n）结尾，一个空行表示首部字段结束：你输入的每个换行，控制台都会转成 CR LF。",
+    status_line: "状态行",
+    status_class: |code| match code / 100 {
+        1 => format!("{code}：信息"),
+        2 => format!("{code}：成功"),
+        3 => format!("{code}：重定向——看 Location"),
+        4 => format!("{code}：客户端错误"),
+        5 => format!("{code}：服务器错误"),
+        _ => code.to_string(),
+    },
+    header_fields: "首部字段",
+    header_note: |name| match name.to_ascii_lowercase().as_str() {
+        "content-type" => "正文的媒体类型".into(),
+        "content-length" => "正文的字节数：接收方由此知道正文在哪里结束".into(),
+        "transfer-encoding" => "chunked：正文分块传送，每块带着自己的大小".into(),
+        "location" => "资源现在所在的位置".into(),
+        "date" => "响应生成的时间".into(),
+        "connection" => "close：服务器发完这个响应就关闭连接".into(),
+        _ => String::new(),
+    },
+    body_kind: |body| match body {
+        HttpBody::Sized { expected, got } => {
+            format!("正文：已收到 {expected} 字节中的 {} 字节（Content-Length）", got.len())
+        }
+        HttpBody::Chunked { chunks, .. } => {
+            format!("正文：分块传输，目前 {} 块（最后一块大小为 0）", chunks.len())
+        }
+        HttpBody::UntilClose(got) => format!("正文：{} 字节，直到服务器关闭连接", got.len()),
+    },
+    chunk_size: |n| match n {
+        0 => "大小为 0：最后一块，正文到此结束".into(),
+        n => format!("一个 {n} 字节的块（大小用十六进制表示）"),
+    },
+    chunked_content: "把各块拼起来的内容",
+    http_complete: "完整的响应已经收到。",
+    http_waiting: "正在等待首部的其余部分…",
+    tap_title: "实时监听：从回显服务器这边看你自己的程序",
+    tap_note: "打开监听，然后在运行中继的那台机器的终端里执行下面的命令：你的脚本的连接、读和写会出现在下面，正是回显服务器看到的样子。",
+    tap_start: "监听回显端口",
+    tap_stop: "停止监听",
+    tap_accepted: "accept()：一个新连接",
+    tap_closed: "收到 FIN，回显服务器也关闭了",
+    tap_ended: "连接结束",
 };

@@ -16,12 +16,14 @@
 //! those are read in effects, after hydration.
 
 pub mod connection;
+pub mod console;
 pub mod deep_link;
 pub mod download;
-pub mod echo;
 pub mod progress;
 pub mod readiness;
+pub mod relay_status;
 pub mod sticky;
+pub mod subnet;
 
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -40,8 +42,10 @@ pub enum LabSpec {
     Sticky(sticky::Spec),
     /// One server loop over many clients: blocking, select, epoll LT and ET.
     Readiness(readiness::Spec),
-    /// Send text through the relay to its real TCP echo server.
-    Echo {},
+    /// The IP and subnet calculator.
+    Subnet(subnet::Spec),
+    /// A real socket through the relay: TCP echo, UDP echo, raw HTTP, the tap.
+    Console(console::Spec),
 }
 
 impl LabSpec {
@@ -51,7 +55,8 @@ impl LabSpec {
             LabSpec::Connection(spec) => spec.settings().map(drop),
             LabSpec::Sticky(spec) => spec.settings().map(drop),
             LabSpec::Readiness(spec) => spec.params().map(drop),
-            LabSpec::Echo {} => Ok(()),
+            LabSpec::Subnet(spec) => spec.check(),
+            LabSpec::Console(_) => Ok(()),
         }
     }
 }
@@ -76,7 +81,8 @@ pub fn Lab(props: &LabProps) -> Html {
         }
         LabSpec::Sticky(spec) => html! { <sticky::StickyLab {lang} {id} {spec} /> },
         LabSpec::Readiness(spec) => html! { <readiness::ReadinessLab {lang} {id} {spec} /> },
-        LabSpec::Echo {} => html! { <echo::Echo {lang} /> },
+        LabSpec::Subnet(spec) => html! { <subnet::SubnetLab {lang} {id} {spec} /> },
+        LabSpec::Console(spec) => html! { <console::ConsoleLab {lang} {id} {spec} /> },
     }
 }
 
@@ -145,7 +151,11 @@ mod tests {
             serde_json::from_str(r#"{"lab":"connection","scenario":"lost_syn"}"#).unwrap();
         let LabSpec::Connection(connection) = &spec else { panic!("{spec:?}") };
         assert_eq!(connection.scenario, sim::scenario::ScenarioKind::LostSyn);
-        assert_eq!(serde_json::to_string(&LabSpec::Echo {}).unwrap(), r#"{"lab":"echo"}"#);
+        let console = LabSpec::Console(console::Spec { endpoint: wire::Endpoint::HttpDemo });
+        assert_eq!(
+            serde_json::to_string(&console).unwrap(),
+            r#"{"lab":"console","endpoint":"http-demo"}"#
+        );
         assert!(serde_json::from_str::<LabSpec>(r#"{"lab":"connection","sed":1}"#).is_err());
         assert!(serde_json::from_str::<LabSpec>(r#"{"lab":"nope"}"#).is_err());
     }

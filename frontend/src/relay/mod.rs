@@ -21,7 +21,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use wire::{ClientMsg, ErrorCode, ServerMsg, SessionId, TapEvent};
+use wire::{ClientMsg, Endpoint, ErrorCode, Listener, ServerMsg, SessionId, TapEvent};
 use yew::prelude::*;
 
 use self::connection::{Connection, Incoming};
@@ -33,8 +33,12 @@ pub enum Status {
     /// No live lab has asked for the relay yet.
     #[default]
     Idle,
-    /// Opening the WebSocket (the first time, or again after a failure).
+    /// Opening the WebSocket for the first time.
     Connecting,
+    /// Opening it again after a failure: attempt `attempt` since the line was last up.
+    Reconnecting {
+        attempt: u32,
+    },
     Connected,
     /// The relay could not be reached or the line was lost; trying again in `retry_in_s`.
     Unreachable {
@@ -89,6 +93,8 @@ struct Hub {
     sessions: HashMap<SessionId, Callback<SessionEvent>>,
     next_session: SessionId,
     next_watch: u64,
+    /// Where the relay's endpoints listen, from its `hello`.
+    listeners: Vec<Listener>,
 }
 
 thread_local! {
@@ -128,6 +134,19 @@ impl Relay {
         self.0.borrow().status.clone()
     }
 
+    /// Where `endpoint` listens, as a learner's program on this machine would reach it: the
+    /// relay's own address, or this page's host name where the relay listens on every address.
+    pub fn address(&self, endpoint: Endpoint) -> Option<String> {
+        let hub = self.0.borrow();
+        let listener = hub.listeners.iter().find(|l| l.endpoint == endpoint)?;
+        let address: std::net::SocketAddr = listener.address.parse().ok()?;
+        if !address.ip().is_unspecified() {
+            return Some(address.to_string());
+        }
+        let host = web_sys::window()?.location().hostname().ok()?;
+        Some(format!("{host}:{}", address.port()))
+    }
+
     /// Call `on_status` with every change of status (and once now), until the watch is dropped.
     pub fn watch(&self, on_status: Callback<Status>) -> Watch {
         let id = {
@@ -161,7 +180,12 @@ impl Relay {
                 Relay(hub).incoming(incoming);
             }
         });
-        self.set_status(Status::Connecting);
+        let attempt = self.0.borrow().attempt;
+        self.set_status(if attempt == 0 {
+            Status::Connecting
+        } else {
+            Status::Reconnecting { attempt: attempt + 1 }
+        });
         match Connection::connect(on_incoming) {
             Ok(connection) => self.0.borrow_mut().connection = Some(connection),
             Err(reason) => self.lost(reason),
@@ -181,9 +205,10 @@ impl Relay {
 
     fn incoming(&self, incoming: Incoming) {
         match incoming {
-            Incoming::Msg(ServerMsg::Hello { .. }) => {
+            Incoming::Msg(ServerMsg::Hello { listeners, .. }) => {
                 {
                     let mut hub = self.0.borrow_mut();
+                    hub.listeners = listeners;
                     hub.connected = true;
                     hub.attempt = 0;
                     if !hub.tap_watchers.is_empty() {
@@ -242,12 +267,11 @@ impl Relay {
         gloo_timers::callback::Timeout::new(retry_in_s * 1000, move || relay.connect()).forget();
     }
 
-    /// A new session id, routed to `on_event`; `None` while the line is down.
+    /// A new session id, routed to `on_event`; `None` while the line is down and waiting to
+    /// retry. While it is being opened, what the session sends waits in the connection's queue.
     fn register(&self, on_event: Callback<SessionEvent>) -> Option<SessionId> {
         let mut hub = self.0.borrow_mut();
-        if !hub.connected {
-            return None;
-        }
+        hub.connection.as_ref()?;
         hub.next_session = hub.next_session.wrapping_add(1).max(1);
         let id = hub.next_session;
         hub.sessions.insert(id, on_event);

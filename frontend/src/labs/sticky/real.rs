@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::model::{Settings, StickyRun, decode};
 use super::stream::waiting;
 use crate::i18n::{self, Lang};
-use crate::relay::{Relay, Session, SessionEvent, Status, Watch};
+use crate::relay::{Relay, Session, SessionEvent, Status};
 
 #[derive(Properties, PartialEq, Debug)]
 pub(super) struct RealProps {
@@ -37,13 +37,13 @@ enum Trial {
 pub(super) fn TryItForReal(RealProps { lang, settings }: &RealProps) -> Html {
     let t = i18n::labs(*lang);
     let trial = use_state(Trial::default);
-    // Held while a trial runs: the status watch and the session.
-    let held: Rc<RefCell<(Option<Watch>, Option<Session>)>> = use_mut_ref(Default::default);
+    // The session, held while a trial runs.
+    let held: Rc<RefCell<Option<Session>>> = use_mut_ref(Default::default);
     // A new setting makes the last result stale.
     {
         let (trial, held) = (trial.clone(), held.clone());
         use_effect_with(settings.clone(), move |_| {
-            held.borrow_mut().1.take();
+            held.borrow_mut().take();
             trial.set(Trial::NotYet);
         });
     }
@@ -52,51 +52,39 @@ pub(super) fn TryItForReal(RealProps { lang, settings }: &RealProps) -> Html {
         let (trial, held, settings) = (trial.clone(), held.clone(), settings.clone());
         Callback::from(move |_| {
             let Ok(run) = StickyRun::new(&settings) else { return };
-            trial.set(Trial::Running);
             let writes = run.framed.clone();
             let sent: usize = writes.iter().map(Vec::len).sum();
             let reads: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
-            let (trial, held_for_status, nagle) = (trial.clone(), held.clone(), settings.nagle);
-            let on_status = Callback::from(move |now: Status| {
-                let mut held = held_for_status.borrow_mut();
-                match now {
-                    Status::Connected if held.1.is_none() => {
-                        let (trial, reads, writes) = (trial.clone(), reads.clone(), writes.clone());
-                        let session_slot = held_for_status.clone();
-                        let on_event = Callback::from(move |event| match event {
-                            SessionEvent::Msg(ServerMsg::Opened { .. }) => {
-                                if let Some(session) = session_slot.borrow().1.as_ref() {
-                                    session.set_nodelay(!nagle);
-                                    session.send_batch(writes.clone());
-                                }
-                            }
-                            SessionEvent::Msg(ServerMsg::Read { data, .. }) => {
-                                reads.borrow_mut().push(data.into_bytes());
-                                let got: usize = reads.borrow().iter().map(Vec::len).sum();
-                                if got >= sent {
-                                    trial.set(Trial::Done { reads: reads.borrow().clone(), sent });
-                                    // Done: let go of the session and of the relay's status.
-                                    *session_slot.borrow_mut() = (None, None);
-                                }
-                            }
-                            SessionEvent::Msg(ServerMsg::Error { message, .. })
-                            | SessionEvent::Lost(message) => {
-                                trial.set(Trial::Failed(message));
-                                *session_slot.borrow_mut() = (None, None);
-                            }
-                            SessionEvent::Msg(_) => {}
-                        });
-                        held.1 = Session::open(Endpoint::TcpEcho, on_event).ok();
+            let (slot, done) = (held.clone(), trial.clone());
+            let on_event = Callback::from(move |event| match event {
+                SessionEvent::Msg(ServerMsg::Read { data, .. }) => {
+                    reads.borrow_mut().push(data.into_bytes());
+                    let got: usize = reads.borrow().iter().map(Vec::len).sum();
+                    if got >= sent {
+                        done.set(Trial::Done { reads: reads.borrow().clone(), sent });
+                        slot.borrow_mut().take();
                     }
-                    Status::Unreachable { reason, .. } => {
-                        *held = (None, None);
-                        trial.set(Trial::Failed(reason));
-                    }
-                    _ => {}
                 }
+                SessionEvent::Msg(ServerMsg::Error { message, .. })
+                | SessionEvent::Lost(message) => {
+                    done.set(Trial::Failed(message));
+                    slot.borrow_mut().take();
+                }
+                SessionEvent::Msg(_) => {}
             });
-            let watch = Relay::get().watch(on_status);
-            held.borrow_mut().0 = Some(watch);
+            // The session holds the writes until the relay has opened the socket.
+            match Session::open(Endpoint::TcpEcho, on_event) {
+                Ok(session) => {
+                    session.set_nodelay(!settings.nagle);
+                    session.send_batch(writes);
+                    *held.borrow_mut() = Some(session);
+                    trial.set(Trial::Running);
+                }
+                Err(_) => trial.set(Trial::Failed(match Relay::get().status() {
+                    Status::Unreachable { reason, .. } => reason,
+                    _ => String::new(),
+                })),
+            }
         })
     };
 
