@@ -365,34 +365,42 @@ function setupQuizzes() {
   }
 }
 
-// --- Labs: load the wasm when the first lab is about to be seen; it hydrates every island. ---
+// --- Labs: load a lab bundle's wasm when one of its labs is about to be seen; it hydrates every
+// island of that bundle (data-bundle). A page without live labs never downloads the live bundle.
 function setupLabs() {
   const islands = [...document.querySelectorAll('[data-lab]')];
-  if (!islands.length) return;
-  let started = false;
-  let observer;
-  const start = () => {
-    if (started) return;
-    started = true;
-    observer?.disconnect();
-    import(config.labs.js)
-      .then((labs) => labs.default({ module_or_path: config.labs.wasm }))
-      .catch((error) => {
-        for (const island of islands) {
-          if (island.dataset.labState === 'live') continue;
-          island.dataset.labState = 'failed';
-          const note = island.parentElement.querySelector('.lab-note');
-          if (note) note.textContent = `${t.lab_failed}: ${error.message}`;
-        }
-      });
-  };
-  // A link to a lab, or to a lab's state, starts the labs at once.
-  if (location.hash.startsWith('#lab-') || location.search || !('IntersectionObserver' in window)) {
+  const bundles = [...new Set(islands.map((island) => island.dataset.bundle))];
+  for (const bundle of bundles) {
+    const mine = islands.filter((island) => island.dataset.bundle === bundle);
+    whenNear(mine, () => {
+      const files = config.labs[bundle];
+      import(files.js)
+        .then((labs) => labs.default({ module_or_path: files.wasm }))
+        .catch((error) => {
+          for (const island of mine) {
+            if (island.dataset.labState === 'live') continue;
+            island.dataset.labState = 'failed';
+            const note = island.parentElement.querySelector('.lab-note');
+            if (note) note.textContent = `${t.lab_failed}: ${error.message}`;
+          }
+        });
+    });
+  }
+}
+
+/** Call `start` once, when any of `islands` comes within 600 px of the view. */
+function whenNear(islands, start) {
+  // A link to one of these labs (#lab-2), or to its state (?lab-2=…), starts them at once.
+  const linked = new Set([location.hash.slice(1), ...new URLSearchParams(location.search).keys()]);
+  if (islands.some((island) => linked.has(island.parentElement.id)) || !('IntersectionObserver' in window)) {
     start();
     return;
   }
-  observer = new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting)) start();
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      observer.disconnect();
+      start();
+    }
   }, { rootMargin: '600px 0px' });
   for (const island of islands) observer.observe(island);
 }

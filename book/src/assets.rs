@@ -2,10 +2,14 @@
 //! the same form Trunk gives the wasm, so the relay (or any CDN) can cache them for a year:
 //! a changed file is a new name. Pages keep their names and are revalidated on every visit.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use frontend::labs::Bundle;
 use md5::{Digest as _, Md5};
+
+use crate::render::BundleFiles;
 
 /// The stylesheet every page carries inline.
 pub const STYLE: &str = include_str!("../assets/style.css");
@@ -57,8 +61,9 @@ impl Writer {
     }
 }
 
-/// The labs' JavaScript module and wasm that Trunk wrote into `dist`, as site paths.
-pub fn trunk_output(dist: &Path) -> anyhow::Result<(String, String)> {
+/// Each lab bundle's JavaScript module and wasm that Trunk wrote into `dist` (as
+/// `labs-<bundle>-<hash>.js` and `…_bg.wasm`), as site paths.
+pub fn trunk_output(dist: &Path) -> anyhow::Result<BTreeMap<Bundle, BundleFiles>> {
     let entries = std::fs::read_dir(dist).with_context(|| {
         format!(
             "{} is missing: Trunk builds the labs first (scripts/build-site.sh)",
@@ -69,17 +74,24 @@ pub fn trunk_output(dist: &Path) -> anyhow::Result<(String, String)> {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    let find = |suffix: &str| {
+    let find = |bundle: Bundle, suffix: &str| {
+        let prefix = format!("labs-{}-", bundle.name());
         let found: Vec<&String> =
-            names.iter().filter(|n| n.starts_with("frontend-") && n.ends_with(suffix)).collect();
+            names.iter().filter(|n| n.starts_with(&prefix) && n.ends_with(suffix)).collect();
         match found[..] {
             [one] => Ok(format!("/{one}")),
             [] => bail!(
-                "no frontend-*{suffix} in {}: run Trunk first (scripts/build-site.sh)",
+                "no {prefix}*{suffix} in {}: run Trunk first (scripts/build-site.sh)",
                 dist.display()
             ),
-            _ => bail!("several frontend-*{suffix} in {}: {found:?}", dist.display()),
+            _ => bail!("several {prefix}*{suffix} in {}: {found:?}", dist.display()),
         }
     };
-    Ok((find(".js")?, find("_bg.wasm")?))
+    Bundle::ALL
+        .into_iter()
+        .map(|bundle| {
+            let files = BundleFiles { js: find(bundle, ".js")?, wasm: find(bundle, "_bg.wasm")? };
+            Ok((bundle, files))
+        })
+        .collect()
 }

@@ -85,7 +85,7 @@ pub fn load(options: &Options) -> anyhow::Result<Book> {
 pub fn build(options: &Options) -> anyhow::Result<Report> {
     let book = load(options)?;
     let mut writer = assets::Writer::new(&options.dist);
-    let (labs_js, labs_wasm) = assets::trunk_output(&options.dist)?;
+    let labs = assets::trunk_output(&options.dist)?;
     let reader = writer.hashed("reader", "js", assets::READER.as_bytes())?;
     let mut search_paths = BTreeMap::new();
     for edition in &book.editions {
@@ -93,7 +93,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
         let name = format!("search-{}", edition.lang);
         search_paths.insert(edition.lang, writer.hashed(&name, "json", index.as_bytes())?);
     }
-    let assets = Assets { reader, labs_js, labs_wasm, search: search_paths };
+    let assets = Assets { reader, labs, search: search_paths };
 
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let local = tokio::task::LocalSet::new();
@@ -113,13 +113,12 @@ async fn render_islands(book: &Book) -> BTreeMap<(Lang, String, String), String>
         for page in &edition.pages {
             for block in &page.body {
                 if let Block::Lab { id, spec } = block {
-                    let props = frontend::labs::LabProps {
+                    let place = frontend::labs::Place {
                         lang: edition.lang,
                         id: id.clone().into(),
                         slug: page.slug.clone().into(),
-                        spec: spec.clone(),
                     };
-                    let html = frontend::labs::render(props).await;
+                    let html = frontend::labs::render(&place, spec.clone()).await;
                     islands.insert((edition.lang, page.slug.clone(), id.clone()), html);
                 }
             }

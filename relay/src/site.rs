@@ -10,7 +10,7 @@
 //! - Compressed files are served as built: the site build writes `.br` and `.gz` siblings at
 //!   maximum quality (scripts/precompress.mjs), so no request costs compression CPU. Anything
 //!   without a sibling is compressed on the fly (gzip or brotli, as the browser prefers).
-//! - Assets carry a content hash in their names (`frontend-3f2a…_bg.wasm`, `style-….css`), so
+//! - Assets carry a content hash in their names (`labs-sim-3f2a…_bg.wasm`, `style-….css`), so
 //!   those can be cached for a year: a new build has new names. Pages keep their names and
 //!   must be revalidated every time, or browsers would keep loading last week's assets.
 
@@ -150,15 +150,15 @@ mod tests {
 
     #[test]
     fn recognises_trunk_hashed_names_only() {
-        assert!(is_hashed_asset("/frontend-5b3c6d2a9e8f7a10_bg.wasm"));
-        assert!(is_hashed_asset("/frontend-5b3c6d2a9e8f7a10.js"));
+        assert!(is_hashed_asset("/labs-sim-5b3c6d2a9e8f7a10_bg.wasm"));
+        assert!(is_hashed_asset("/labs-live-5b3c6d2a9e8f7a10.js"));
         assert!(is_hashed_asset("/style-00112233aabbccdd.css"));
-        assert!(is_hashed_asset("/frontend-b708b0124fedc47.js"), "Trunk drops leading zeros");
+        assert!(is_hashed_asset("/labs-sim-b708b0124fedc47.js"), "Trunk drops leading zeros");
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/en/handshake"));
         assert!(!is_hashed_asset("/my-file.js"));
         assert!(is_hashed_asset("/search-zh-0011223344556677.json"));
-        assert!(!is_hashed_asset("/frontend-5b3c6d2a9e8f7a1z.js"));
+        assert!(!is_hashed_asset("/labs-sim-5b3c6d2a9e8f7a1z.js"));
         assert!(!is_hashed_asset("/chapter-deadbeef.html"));
     }
 }

@@ -83,7 +83,7 @@ async fn missing_paths_get_the_not_found_page_of_their_language() {
         ("/zh/no-such-chapter", common::NOT_FOUND_ZH_HTML),
         ("/en/no-such-chapter", common::NOT_FOUND_HTML),
         ("/missing.js", common::NOT_FOUND_HTML),
-        ("/frontend-0123456789abcdef.js", common::NOT_FOUND_HTML),
+        ("/labs-sim-0123456789abcdef.js", common::NOT_FOUND_HTML),
         ("/en/handshake/", common::NOT_FOUND_HTML),
         ("/en/..%2f..%2fCargo.toml", common::NOT_FOUND_HTML),
     ] {

@@ -1,6 +1,8 @@
 //! The frame every page shares: the document head, the top bar, the chapter sidebar, the
 //! footer, the search dialog the reader script opens, and the script's configuration.
 
+use std::collections::BTreeMap;
+
 use frontend::i18n::{self, Lang};
 use serde_json::json;
 use yew::prelude::*;
@@ -84,7 +86,8 @@ pub fn Layout(props: &LayoutProps) -> Html {
         "page": kind.name(),
         "slug": slug.as_str(),
         "search": assets.search[lang],
-        "labs": { "js": assets.labs_js, "wasm": assets.labs_wasm },
+        // Every bundle: each island says which one it needs (`data-bundle`).
+        "labs": assets.labs.iter().map(|(bundle, files)| (bundle.name(), files)).collect::<BTreeMap<_, _>>(),
         "text": t,
     });
     // `</script>` cannot occur in JSON strings escaped this way.

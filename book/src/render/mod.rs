@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use frontend::i18n::Lang;
+use frontend::labs::Bundle;
 use yew::{BaseComponent, LocalServerRenderer};
 
 use crate::content::Book;
@@ -24,10 +25,16 @@ use crate::content::Book;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assets {
     pub reader: String,
-    /// The labs' wasm-bindgen module and its wasm, as Trunk built them.
-    pub labs_js: String,
-    pub labs_wasm: String,
+    /// Each lab bundle's wasm-bindgen module and its wasm, as Trunk built them.
+    pub labs: BTreeMap<Bundle, BundleFiles>,
     pub search: BTreeMap<Lang, String>,
+}
+
+/// One lab bundle's files: the wasm-bindgen module, which loads the wasm.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BundleFiles {
+    pub js: String,
+    pub wasm: String,
 }
 
 /// Everything a page may show, shared by every page of one build.

@@ -85,7 +85,7 @@ pub fn Chapter(ChapterProps { site, lang, slug }: &ChapterProps) -> Html {
             let json = serde_json::to_string(spec).expect("lab specs serialise");
             html! {
                 <div class="lab-frame" id={id.clone()}>
-                    <div class="lab" data-lab={json} data-failed={t.lab_failed}>
+                    <div class="lab" data-lab={json} data-bundle={spec.bundle().name()} data-failed={t.lab_failed}>
                         { Html::from_html_unchecked(AttrValue::from(island)) }
                     </div>
                     <p class="lab-note">{ t.lab_waiting }</p>

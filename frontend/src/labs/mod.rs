@@ -14,6 +14,10 @@
 //! the lab is live. Hydration requires the first client render to equal the server's, so a
 //! lab's first render depends on its props alone — never on the URL, storage or the network;
 //! those are read in effects, after hydration.
+//!
+//! The labs ship as two wasm [`Bundle`]s, one binary each (`src/bin/`): the simulations, which
+//! carry smoltcp, and the live labs, which carry the relay console and the calculator. A page
+//! downloads only the bundles its labs belong to, so a chapter pays for what it shows.
 
 pub mod connection;
 pub mod console;
@@ -59,44 +63,107 @@ impl LabSpec {
             LabSpec::Console(_) => Ok(()),
         }
     }
+
+    /// The wasm that brings this lab to life.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            LabSpec::Connection(_) | LabSpec::Sticky(_) | LabSpec::Readiness(_) => Bundle::Sim,
+            LabSpec::Subnet(_) | LabSpec::Console(_) => Bundle::Live,
+        }
+    }
 }
 
-#[derive(Properties, PartialEq, Debug, Clone)]
-pub struct LabProps {
+/// The labs' wasm binaries. Each is built from `src/bin/labs-<name>.rs` and holds only its own
+/// labs' code: what the linker cannot reach from a bundle's `main` is not in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Bundle {
+    /// The simulation labs, on smoltcp (the sticky lab also tries its writes on the relay).
+    Sim,
+    /// The relay console and the subnet calculator: no smoltcp.
+    Live,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 2] = [Bundle::Sim, Bundle::Live];
+
+    /// As the page and the binaries name it: the bundle's binary is `labs-<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bundle::Sim => "sim",
+            Bundle::Live => "live",
+        }
+    }
+}
+
+/// Where a lab sits: the page's language, the island's id and the chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
     pub lang: Lang,
     /// The island's id on its page (`lab-1`): the lab's deep link and score are kept under it.
     pub id: AttrValue,
     /// The page's slug.
     pub slug: AttrValue,
-    pub spec: LabSpec,
 }
 
-/// Any lab, by its spec: the root component of every island.
-#[function_component]
-pub fn Lab(props: &LabProps) -> Html {
-    let LabProps { lang, id, slug, spec } = props.clone();
-    match spec {
-        LabSpec::Connection(spec) => {
-            html! { <connection::ConnectionLab {lang} {id} {slug} {spec} /> }
-        }
-        LabSpec::Sticky(spec) => html! { <sticky::StickyLab {lang} {id} {spec} /> },
-        LabSpec::Readiness(spec) => html! { <readiness::ReadinessLab {lang} {id} {spec} /> },
-        LabSpec::Subnet(spec) => html! { <subnet::SubnetLab {lang} {id} {spec} /> },
-        LabSpec::Console(spec) => html! { <console::ConsoleLab {lang} {id} {spec} /> },
+#[cfg(any(feature = "ssr", target_arch = "wasm32"))]
+impl Place {
+    fn props<S: PartialEq>(&self, spec: S) -> Props<S> {
+        let Place { lang, id, slug } = self.clone();
+        Props { lang, id, slug, spec }
     }
 }
 
-/// The lab's first render as HTML, for the static page (hydratable: it carries the markers
-/// yew's hydration reads).
-#[cfg(feature = "ssr")]
-pub async fn render(props: LabProps) -> String {
-    yew::LocalServerRenderer::<Lab>::with_props(props).hydratable(true).render().await
+/// What every lab component is given: its place and its own spec.
+#[derive(Properties, PartialEq, Debug, Clone)]
+pub struct Props<S: PartialEq> {
+    pub lang: Lang,
+    pub id: AttrValue,
+    pub slug: AttrValue,
+    pub spec: S,
 }
 
-/// Bring every island on the page to life. A broken island says so in place and does not stop
-/// the others.
+/// The lab's first render as HTML, for the static page (hydratable: it carries the markers
+/// yew's hydration reads). Each lab is its island's root component, as in hydration.
+#[cfg(feature = "ssr")]
+pub async fn render(place: &Place, spec: LabSpec) -> String {
+    async fn html<C: BaseComponent>(props: C::Properties) -> String {
+        yew::LocalServerRenderer::<C>::with_props(props).hydratable(true).render().await
+    }
+    match spec {
+        LabSpec::Connection(s) => html::<connection::ConnectionLab>(place.props(s)).await,
+        LabSpec::Sticky(s) => html::<sticky::StickyLab>(place.props(s)).await,
+        LabSpec::Readiness(s) => html::<readiness::ReadinessLab>(place.props(s)).await,
+        LabSpec::Subnet(s) => html::<subnet::SubnetLab>(place.props(s)).await,
+        LabSpec::Console(s) => html::<console::ConsoleLab>(place.props(s)).await,
+    }
+}
+
+/// One island on the page, about to come to life.
 #[cfg(target_arch = "wasm32")]
-pub fn hydrate_all() {
+#[derive(Debug)]
+pub struct Island {
+    element: web_sys::Element,
+    place: Place,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Island {
+    /// Hydrate the island with lab component `C` (the one [`render`] rendered it with).
+    pub fn hydrate<C, S>(&self, spec: S)
+    where
+        C: BaseComponent<Properties = Props<S>>,
+        S: PartialEq + 'static,
+    {
+        yew::Renderer::<C>::with_root_and_props(self.element.clone(), self.place.props(spec))
+            .hydrate();
+    }
+}
+
+/// Bring every island of `bundle` on the page to life with `hydrate`, the bundle's own match
+/// from spec to component (it sees only its bundle's labs). A broken island says so in place
+/// and does not stop the others.
+#[cfg(target_arch = "wasm32")]
+pub fn hydrate_all(bundle: Bundle, hydrate: fn(&Island, LabSpec)) {
     use wasm_bindgen::JsCast as _;
 
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -107,33 +174,43 @@ pub fn hydrate_all() {
         .and_then(|html| html.get_attribute("lang"))
         .and_then(|code| code.parse().ok())
         .unwrap_or(Lang::En);
-    let slug = document
+    let slug: AttrValue = document
         .query_selector("article[data-slug]")
         .ok()
         .flatten()
         .and_then(|article| article.get_attribute("data-slug"))
-        .unwrap_or_default();
-    let Ok(islands) = document.query_selector_all("[data-lab]") else {
+        .unwrap_or_default()
+        .into();
+    let selector = format!("[data-lab][data-bundle={}]", bundle.name());
+    let Ok(islands) = document.query_selector_all(&selector) else {
         return;
     };
     for index in 0..islands.length() {
-        let Some(island) = islands.item(index).and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        let Some(element) = islands.item(index).and_then(|n| n.dyn_into::<web_sys::Element>().ok())
         else {
             continue;
         };
-        let json = island.get_attribute("data-lab").unwrap_or_default();
+        let json = element.get_attribute("data-lab").unwrap_or_default();
         // The island sits in its frame, which carries the lab's id (the anchor `#lab-1`).
-        let id = island.parent_element().map(|frame| frame.id()).unwrap_or_default();
-        match serde_json::from_str::<LabSpec>(&json) {
+        let id = element.parent_element().map(|frame| frame.id()).unwrap_or_default();
+        let spec =
+            serde_json::from_str::<LabSpec>(&json).map_err(|e| e.to_string()).and_then(|spec| {
+                match spec.bundle() == bundle {
+                    true => Ok(spec),
+                    false => Err(format!("marked for the {} bundle", bundle.name())),
+                }
+            });
+        match spec {
             Ok(spec) => {
-                let props = LabProps { lang, id: id.into(), slug: slug.clone().into(), spec };
-                yew::Renderer::<Lab>::with_root_and_props(island.clone(), props).hydrate();
-                let _ = island.set_attribute("data-lab-state", "live");
+                let place = Place { lang, id: id.into(), slug: slug.clone() };
+                let island = Island { element, place };
+                hydrate(&island, spec);
+                let _ = island.element.set_attribute("data-lab-state", "live");
             }
             Err(err) => {
-                let reader_failed = island.get_attribute("data-failed").unwrap_or_default();
-                island.set_text_content(Some(&format!("{reader_failed}: {err}")));
-                let _ = island.set_attribute("data-lab-state", "failed");
+                let reader_failed = element.get_attribute("data-failed").unwrap_or_default();
+                element.set_text_content(Some(&format!("{reader_failed}: {err}")));
+                let _ = element.set_attribute("data-lab-state", "failed");
             }
         }
     }

@@ -13,7 +13,7 @@ use sim::{EventKind, Scenario, Side, WorldConfig};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::labs::deep_link::{self, Params};
 
 /// The lab as a chapter embeds it:
@@ -134,19 +134,15 @@ impl Run {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct Props {
-    pub lang: Lang,
-    pub id: AttrValue,
-    pub spec: Spec,
-}
+/// What the lab is given: its place on the page and its spec.
+pub type Props = super::Props<Spec>;
 
 const WIDTH: f32 = 640.0;
 const LANE: f32 = 64.0;
 const LEFT: f32 = 90.0;
 
 #[function_component]
-pub fn ReadinessLab(Props { lang, id, spec }: &Props) -> Html {
+pub fn ReadinessLab(Props { lang, id, spec, .. }: &Props) -> Html {
     let t = i18n::labs(*lang);
     let initial = spec.params().unwrap_or_default();
     let run = use_state(move || Rc::new(Run::new(initial)));

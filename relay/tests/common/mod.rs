@@ -18,7 +18,7 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub type WsError = tokio_tungstenite::tungstenite::Error;
 
 /// A hashed asset name in Trunk's style.
-pub const WASM_ASSET: &str = "frontend-0123456789abcdef_bg.wasm";
+pub const WASM_ASSET: &str = "labs-sim-0123456789abcdef_bg.wasm";
 pub const INDEX_HTML: &str = "<!doctype html><title>SockLab test</title>";
 /// Stands in for the build's `index.html.gz`: the relay must send these bytes untouched.
 pub const INDEX_HTML_GZ: &[u8] = b"precompressed stand-in";

@@ -144,15 +144,8 @@ fn with_params(kind: ScenarioKind, params: &BTreeMap<String, u64>) -> Result<Sce
     Ok(scenario)
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct Props {
-    pub lang: Lang,
-    /// The island's id (`lab-1`): names the lab's deep link and its score.
-    pub id: AttrValue,
-    /// The chapter's slug, for the score.
-    pub slug: AttrValue,
-    pub spec: Spec,
-}
+/// What the lab is given: its place on the page and its spec.
+pub type Props = super::Props<Spec>;
 
 /// The whole state of one lab.
 #[derive(Debug, Clone, PartialEq)]

@@ -42,12 +42,8 @@ impl Default for Spec {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct Props {
-    pub lang: Lang,
-    pub id: AttrValue,
-    pub spec: Spec,
-}
+/// What the lab is given: its place on the page and its spec.
+pub type Props = super::Props<Spec>;
 
 /// One line of the timeline: something that really happened on the socket.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +195,7 @@ fn field_value(event: &Event) -> String {
 }
 
 #[function_component]
-pub fn ConsoleLab(Props { lang, id, spec }: &Props) -> Html {
+pub fn ConsoleLab(Props { lang, id, spec, .. }: &Props) -> Html {
     let t = i18n::labs(*lang);
     let status = use_relay_status();
     let log = use_reducer(Log::default);

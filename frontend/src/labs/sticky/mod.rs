@@ -85,12 +85,8 @@ fn check(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct Props {
-    pub lang: Lang,
-    pub id: AttrValue,
-    pub spec: Spec,
-}
+/// What the lab is given: its place on the page and its spec.
+pub type Props = super::Props<Spec>;
 
 #[derive(Debug, Clone, PartialEq)]
 struct State {
@@ -159,7 +155,7 @@ fn input_value(event: &Event) -> String {
 }
 
 #[function_component]
-pub fn StickyLab(Props { lang, id, spec }: &Props) -> Html {
+pub fn StickyLab(Props { lang, id, spec, .. }: &Props) -> Html {
     let t = i18n::labs(*lang);
     let initial = spec.settings().unwrap_or_default();
     let state = use_reducer(move || State::new(initial));

@@ -38,15 +38,11 @@ impl Spec {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct Props {
-    pub lang: Lang,
-    pub id: AttrValue,
-    pub spec: Spec,
-}
+/// What the lab is given: its place on the page and its spec.
+pub type Props = super::Props<Spec>;
 
 #[function_component]
-pub fn SubnetLab(Props { lang, id, spec }: &Props) -> Html {
+pub fn SubnetLab(Props { lang, id, spec, .. }: &Props) -> Html {
     let t = i18n::labs(*lang);
     let input = use_state(|| spec.address.clone());
     let touched = use_state(|| false);
