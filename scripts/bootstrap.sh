@@ -73,8 +73,12 @@ if ! have_version trunk "$TRUNK_VERSION"; then
 fi
 
 # --- Node packages (package.json) ---------------------------------------------------------------
+# package.json pins (overrides) the two packages that @paulirish/trace_engine, a lighthouse
+# dependency, asks for as "latest": a dist-tag moves when upstream publishes, and `npm ci` then
+# refuses the lock file as out of sync — CI failed exactly so when third-party-web 0.30.0 came out.
 if [ ! -f "$here/node_modules/.package-lock.json" ] ||
-    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ] ||
+    [ "$here/package.json" -nt "$here/node_modules/.package-lock.json" ]; then
     command -v npm >/dev/null || die "npm is missing (Node.js runs the e2e tests and wasm-opt)"
     say "installing node packages (playwright-core, binaryen, axe-core, lighthouse)"
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
