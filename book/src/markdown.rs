@@ -149,6 +149,7 @@ impl<'a> Walker<'a> {
         let mut blocks = Vec::new();
         let mut html: Vec<Event<'e>> = Vec::new();
         let mut i = 0;
+        let mut stray_reported = false;
         while i < events.len() {
             let (event, offset) = (&events[i].0, events[i].1);
             match event {
@@ -263,6 +264,22 @@ impl<'a> Walker<'a> {
                     html.push(Event::Html("</div>\n".into()));
                 }
                 Event::Text(text) | Event::Code(text) => {
+                    // CommonMark closes `**` only where it is "right-flanking": after Chinese
+                    // punctuation and before a letter it is not, so `**粘包。**然后` shows its
+                    // asterisks. A `**` left over in prose is always such a mistake.
+                    // (The parser hands an unmatched run over one `*` at a time.)
+                    let next_is_star = matches!(events.get(i + 1),
+                        Some((Event::Text(next), _)) if next.starts_with('*'));
+                    if !stray_reported
+                        && matches!(event, Event::Text(_))
+                        && (text.contains("**") || (text.ends_with('*') && next_is_star))
+                    {
+                        stray_reported = true; // once per paragraph is enough to find it
+                        self.report(
+                            offset,
+                            "emphasis not closed: a `**` shows as text (move punctuation outside the bold)".into(),
+                        );
+                    }
                     self.section().text.push_str(text);
                     html.push(event.clone());
                 }
@@ -275,6 +292,7 @@ impl<'a> Walker<'a> {
                     | TagEnd::BlockQuote(_)
                     | TagEnd::List(_),
                 ) => {
+                    stray_reported = false;
                     let text = &mut self.section().text;
                     if !text.ends_with(' ') {
                         text.push(' ');
@@ -591,6 +609,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("content/en/01-test.md:11: ```quiz block"), "{text}");
+    }
+
+    #[test]
+    fn unclosed_bold_after_cjk_punctuation_is_a_problem() {
+        let (_, problems) = page("# T\n\nS.\n\n这叫**粘包。**然后再看。\n\n这叫**粘包**。\n");
+        let text = problems.to_string();
+        assert!(text.contains("content/en/01-test.md:5: emphasis not closed"), "{text}");
+        assert_eq!(text.matches("emphasis not closed").count(), 1, "{text}");
     }
 
     #[test]
