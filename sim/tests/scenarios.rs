@@ -182,6 +182,14 @@ fn a_syn_flood_fills_the_half_open_slots_until_they_time_out() {
 }
 
 #[test]
+fn a_flood_smaller_than_the_backlog_leaves_the_client_a_slot() {
+    for (backlog, syns) in [(4, 3), (1, 0), (0, 0)] {
+        let trace = run(Scenario::SynFlood { backlog, syns }).into_trace();
+        assert_eq!(states(&trace, CLIENT), [Closed, SynSent, Established], "{backlog}/{syns}");
+    }
+}
+
+#[test]
 fn udp_loses_datagrams_without_retransmitting_and_keeps_boundaries() {
     let trace = run(Scenario::Udp { datagrams: 12 }).into_trace();
     let sent: Vec<_> = trace
@@ -458,4 +466,23 @@ fn retransmissions_are_told_apart_from_first_transmissions() {
     assert_eq!(lost_data.len(), 1);
     assert_eq!(lost_data[0].1, "hello, lossy world".len());
     assert!(retransmitted(Scenario::GracefulClose).is_empty());
+}
+
+/// A learner can set any numeric parameter from a deep link: no small value may crash a run.
+#[test]
+fn every_scenario_runs_with_small_and_edge_parameters() {
+    for defaults in Scenario::catalogue() {
+        for (name, _) in defaults.params() {
+            for value in [0, 1, 2, 3, 5, 9] {
+                let mut scenario = defaults.clone();
+                scenario.set_param(name, value).unwrap();
+                let mut world = scenario.start(WorldConfig::default());
+                assert!(
+                    world.run(200_000),
+                    "{} with {name} = {value} did not finish",
+                    defaults.name()
+                );
+            }
+        }
+    }
 }
