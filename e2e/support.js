@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const site = process.env.SOCKLAB_SITE ?? join(root, 'dist');
-const relayBin = process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/debug/socklab-relay');
+export const relayBin = process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/debug/socklab-relay');
 const artifactsRoot = process.env.SOCKLAB_ARTIFACTS ?? join(root, 'e2e/artifacts');
 
 /** A directory for one suite's screenshots. */
@@ -54,11 +54,12 @@ export async function startRelay({ listen = '127.0.0.1:0' } = {}) {
   };
 }
 
-export function launchBrowser() {
+/** Debian's Chromium, headless; `args` adds flags (e.g. which test certificate to trust). */
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...args],
   });
 }
 
