@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const site = process.env.SOCKLAB_SITE ?? join(root, 'dist');
-export const relayBin = process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/debug/socklab-relay');
+const relayBin = process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/debug/socklab-relay');
 const artifactsRoot = process.env.SOCKLAB_ARTIFACTS ?? join(root, 'e2e/artifacts');
 
 /** A directory for one suite's screenshots. */
