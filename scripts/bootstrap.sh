@@ -50,6 +50,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo 'wireshark-common wireshark-common/install-setuid boolean false' | as_root debconf-set-selections
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+    # On a machine with systemd, Debian starts the nginx it just installed on port 80. SockLab
+    # only runs its own nginx instances (e2e/proxy.test.js); stop the system one we caused.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && [ -d /run/systemd/system ]; then
+        say "stopping and disabling the system nginx service that installing nginx started"
+        as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 fi
 /usr/bin/rustc --version | grep -q '^rustc 1\.9[6-9]' ||
     die "Debian's /usr/bin/rustc is $(/usr/bin/rustc --version); need >= 1.96 (package rustc-web)"
