@@ -54,11 +54,12 @@ export async function startRelay({ listen = '127.0.0.1:0' } = {}) {
   };
 }
 
-export function launchBrowser() {
+/** Debian's Chromium, headless; `args` adds flags (e.g. which test certificate to trust). */
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...args],
   });
 }
 

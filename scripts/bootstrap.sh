@@ -12,6 +12,10 @@
 #   chromium, chromium-driver  the real browser the page and wasm tests run in.
 #   tshark                  reads the simulator's pcap exports in tests.
 #   websockify              the reference WebSocket→TCP bridge the load benchmark compares with.
+#   nginx, libnginx-mod-    the reverse proxy of the deployment (deploy/nginx/), run for real by
+#   http-brotli-static      e2e/proxy.test.js with TLS (openssl makes its test certificate).
+#   python3-venv, .venv     the deployment checks' Python tools (scripts/deploy-tools.txt):
+#                           kubernetes-validate, hadolint, PyYAML.
 #   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
 #   node_modules            playwright-core (drives Debian's Chromium in end-to-end tests), axe-core,
 #                           lighthouse (page benchmarks) and
@@ -33,7 +37,8 @@ as_root() {
 }
 
 # --- Debian packages -------------------------------------------------------------------------
-apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver fonts-wqy-microhei tshark websockify iproute2)
+apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver fonts-wqy-microhei tshark websockify iproute2
+    nginx libnginx-mod-http-brotli-static openssl python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -45,6 +50,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo 'wireshark-common wireshark-common/install-setuid boolean false' | as_root debconf-set-selections
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+    # On a machine with systemd, Debian starts the nginx it just installed on port 80. SockLab
+    # only runs its own nginx instances (e2e/proxy.test.js); stop the system one we caused.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && [ -d /run/systemd/system ]; then
+        say "stopping and disabling the system nginx service that installing nginx started"
+        as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 fi
 /usr/bin/rustc --version | grep -q '^rustc 1\.9[6-9]' ||
     die "Debian's /usr/bin/rustc is $(/usr/bin/rustc --version); need >= 1.96 (package rustc-web)"
@@ -82,6 +93,19 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] ||
     command -v npm >/dev/null || die "npm is missing (Node.js runs the e2e tests and wasm-opt)"
     say "installing node packages (playwright-core, binaryen, axe-core, lighthouse)"
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+fi
+
+# --- Python tools for the deployment checks (scripts/deploy-tools.txt) ----------------------------
+# A venv with Debian's python3, in the checkout (ignored by git): nothing touches the system's
+# Python. Reinstalled when the pins change; offline afterwards (the validator bundles its schemas).
+venv="$here/.venv"
+if [ ! -f "$venv/.installed" ] || [ "$here/scripts/deploy-tools.txt" -nt "$venv/.installed" ]; then
+    say "installing the deployment checks' Python tools (kubernetes-validate, hadolint) into .venv"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv" || die "python3 -m venv failed (package python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+        -r "$here/scripts/deploy-tools.txt" || die "pip install of scripts/deploy-tools.txt failed: no route to PyPI?"
+    touch "$venv/.installed"
 fi
 
 # --- Crates for the wasm build, the standard library's own included ------------------------------

@@ -38,5 +38,7 @@ echo "-- native: unit, protocol, real sockets, content snippets" >&2
 timed cargo test --offline --all-features
 echo "-- wasm in headless Chromium: simulation and components" >&2
 timed wasm cargo test --offline --target wasm32-unknown-unknown -p sim -p frontend
+echo "-- deployment artefacts: k8s manifests, Dockerfile, compose file, nginx entrypoint" >&2
+timed scripts/check-deploy.sh
 echo "-- end to end: the relay binary, the built site, Chromium" >&2
 timed node --test e2e/
