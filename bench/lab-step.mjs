@@ -10,16 +10,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { listening } from '../e2e/support.js';
 
 const steps = Number(process.argv[2] ?? 100);
 const root = new URL('..', import.meta.url).pathname;
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
   '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = await new Promise((ok) => {
-  let out = '';
-  relay.stdout.on('data', (d) => { out += d; const m = out.match(/running at (\S+)/); if (m) ok(m[1]); });
-});
+const base = (await listening(relay.stdout)).site;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });

@@ -8,16 +8,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { listening } from '../e2e/support.js';
 
 const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/en/handshake', '/zh/echo-client'];
 const root = new URL('..', import.meta.url).pathname;
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
   '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = await new Promise((ok) => {
-  let out = '';
-  relay.stdout.on('data', (d) => { out += d; const m = out.match(/running at (\S+)/); if (m) ok(m[1]); });
-});
+const base = (await listening(relay.stdout)).site;
 
 const chrome = await chromeLauncher.launch({
   chromePath: '/usr/bin/chromium',

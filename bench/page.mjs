@@ -15,6 +15,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { listening } from '../e2e/support.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const path = process.argv[3] ?? '/en/handshake';
@@ -23,10 +24,7 @@ const dist = join(root, 'dist');
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', dist,
   '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = await new Promise((ok) => {
-  let out = '';
-  relay.stdout.on('data', (d) => { out += d; const m = out.match(/running at (\S+)/); if (m) ok(m[1]); });
-});
+const base = (await listening(relay.stdout)).site;
 
 console.log('## Built assets (dist/)\n');
 console.log('| file | raw | gzip -9 | brotli (as served) |\n|---|---:|---:|---:|');

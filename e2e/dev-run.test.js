@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listening } from './support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,14 +26,11 @@ test('./dev run serves the site and stops cleanly on SIGTERM', { timeout: STARTU
   dev.stderr.on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((ok) => dev.on('exit', (code, signal) => ok({ code, signal })));
 
+  let stdout = '';
+  dev.stdout.on('data', (chunk) => { stdout += chunk; });
   const url = await new Promise((ok, fail) => {
-    let out = '';
     const timer = setTimeout(() => fail(new Error(`no URL within ${STARTUP_MS} ms\n${stderr}`)), STARTUP_MS);
-    dev.stdout.on('data', (chunk) => {
-      out += chunk;
-      const found = out.match(/running at (http:\/\/\S+)/);
-      if (found) { clearTimeout(timer); ok(found[1]); }
-    });
+    listening(dev.stdout).then((event) => { clearTimeout(timer); ok(event.site); }, fail);
     exited.then(({ code }) => { clearTimeout(timer); fail(new Error(`./dev run exited with ${code}\n${stderr}`)); });
   });
 
@@ -40,6 +38,9 @@ test('./dev run serves the site and stops cleanly on SIGTERM', { timeout: STARTU
     const health = await fetch(url + '/healthz');
     assert.equal(health.status, 200);
     assert.equal(await health.text(), 'ok\n');
+    // The sentence a learner reads follows the JSON line.
+    const sentence = /^\{"event":"listening".*\}\nSockLab is running at http:\/\/127\.0\.0\.1:\d+ /m;
+    while (!sentence.test(stdout)) await new Promise((ok) => dev.stdout.once('data', ok));
     const chapter = await fetch(url + '/en/handshake');
     assert.equal(chapter.status, 200);
     assert.match(chapter.headers.get('content-type'), /^text\/html/);

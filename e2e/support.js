@@ -25,24 +25,50 @@ export function artifacts(suite) {
 }
 
 /**
+ * The relay's machine-readable startup line, read from its stdout: resolves with the parsed
+ * `{"event":"listening","site":"http://…","tcp_echo":…,"udp_echo":…,"http_demo":…}` object;
+ * rejects if stdout ends first. Lines that are not JSON (the sentence for people) are skipped.
+ */
+export function listening(stdout) {
+  return new Promise((ok, fail) => {
+    let pending = '';
+    const onData = (chunk) => {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (!line.startsWith('{')) continue;
+        const event = JSON.parse(line);
+        if (event.event === 'listening') {
+          stdout.off('data', onData);
+          ok(event);
+          return;
+        }
+      }
+    };
+    stdout.on('data', onData);
+    stdout.on('end', () => fail(new Error('stdout ended before the relay was listening')));
+  });
+}
+
+/**
  * Start the relay on free ports (the site on `listen` if given, to restart a relay where the
- * page expects it); resolves once it prints its address.
+ * page expects it); resolves once it says it is listening. `addrs` holds every address it
+ * bound (`site`, `tcp_echo`, `udp_echo`, `http_demo`).
  */
 export async function startRelay({ listen = '127.0.0.1:0' } = {}) {
   const free = '127.0.0.1:0';
   const relay = spawn(relayBin, ['--site', site, '--listen', listen, '--tcp-echo', free,
     '--udp-echo', free, '--http-demo', free], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((ok, fail) => {
-    let out = '';
-    relay.stdout.on('data', (chunk) => {
-      out += chunk;
-      const found = out.match(/running at (http:\/\/\S+)/);
-      if (found) ok(found[1]);
-    });
-    relay.on('exit', (code) => fail(new Error(`relay exited early with ${code}`)));
-  });
+  const exitedEarly = new Promise((_, fail) => relay.on('exit', (code) => fail(new Error(`relay exited early with ${code}`))));
+  const addrs = await Promise.race([listening(relay.stdout), exitedEarly]);
+  // Keep draining stdout, so the relay never blocks on a full pipe.
+  relay.stdout.resume();
+  const url = addrs.site;
   return {
     url,
+    addrs,
     process: relay,
     /** SIGTERM, and the relay must drain and exit 0. */
     async stop() {

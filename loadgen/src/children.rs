@@ -161,18 +161,56 @@ pub async fn start_relay(bin: &Path, max_sessions: u32) -> anyhow::Result<Relay>
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
     let process = Process { name: "the relay", child, tail };
 
-    let line = match tokio::time::timeout(START_TIMEOUT, stdout.next_line()).await {
-        Ok(Ok(Some(line))) => line,
+    let listening = async {
+        while let Some(line) = stdout.next_line().await? {
+            if let Some(found) = parse_listening(&line) {
+                return found.map(Some);
+            }
+            // A relay from before the JSON line printed only the sentence.
+            if line.starts_with("SockLab is running at") {
+                return parse_running_line(&line).map(Some);
+            }
+        }
+        Ok(None)
+    };
+    let (site, tcp_echo) = match tokio::time::timeout(START_TIMEOUT, listening).await {
+        Ok(Ok(Some(addrs))) => addrs,
         Ok(Ok(None)) => bail!("the relay exited before it was running\n{}", process.last_output()),
-        Ok(Err(err)) => bail!("reading the relay's output: {err}"),
+        Ok(Err(err)) => bail!("reading the relay's startup line: {err:#}"),
         Err(_) => {
             bail!("the relay was not running within {START_TIMEOUT:?}\n{}", process.last_output())
         }
     };
     process.tail.drain(stdout.into_inner());
-    let (site, tcp_echo) = parse_running_line(&line)
-        .with_context(|| format!("unexpected first line from the relay: {line:?}"))?;
     Ok(Relay { process, site, tcp_echo, command })
+}
+
+/// The relay's machine-readable startup line (see `relay::Addrs::listening_event`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum StartupEvent {
+    Listening { site: String, tcp_echo: SocketAddr },
+}
+
+/// `{"event":"listening","site":"http://127.0.0.1:P","tcp_echo":"127.0.0.1:Q",…}` → the site
+/// and tcp-echo addresses, which must be loopback: we send load to nothing else. `None` if the
+/// line is not a startup event at all.
+fn parse_listening(line: &str) -> Option<anyhow::Result<(SocketAddr, SocketAddr)>> {
+    let event = serde_json::from_str::<StartupEvent>(line).ok()?;
+    let StartupEvent::Listening { site, tcp_echo } = event;
+    Some((|| {
+        let site: SocketAddr = site
+            .strip_prefix("http://")
+            .ok_or_else(|| anyhow!("site {site:?} is not http://"))?
+            .parse()
+            .context("the site address")?;
+        for addr in [site, tcp_echo] {
+            if addr.ip() != Ipv4Addr::LOCALHOST {
+                bail!("{addr} is not 127.0.0.1");
+            }
+        }
+        Ok((site, tcp_echo))
+    })())
 }
 
 async fn relay_help(bin: &Path) -> anyhow::Result<String> {
@@ -186,8 +224,9 @@ async fn relay_help(bin: &Path) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// `SockLab is running at http://127.0.0.1:P (tcp-echo 127.0.0.1:Q, udp-echo 127.0.0.1:R)`
-/// → the site and tcp-echo addresses, which must be loopback: we send load to nothing else.
+/// The sentence relays printed before they had a JSON startup line, kept so that a relay
+/// from before can still be measured (a "before" row in docs/BENCHMARKS.md):
+/// `SockLab is running at http://127.0.0.1:P (tcp-echo 127.0.0.1:Q, udp-echo 127.0.0.1:R)`.
 fn parse_running_line(line: &str) -> anyhow::Result<(SocketAddr, SocketAddr)> {
     let after = |marker: &str| -> anyhow::Result<SocketAddr> {
         let rest = line.split_once(marker).ok_or_else(|| anyhow!("no {marker:?}"))?.1;
@@ -267,6 +306,16 @@ mod tests {
                     udp-echo 127.0.0.1:41002)";
         let (site, echo) = parse_running_line(line).unwrap();
         assert_eq!((site.port(), echo.port()), (41000, 41001));
+    }
+
+    #[test]
+    fn the_listening_event_yields_loopback_addresses() {
+        let line = r#"{"event":"listening","site":"http://127.0.0.1:41000","tcp_echo":"127.0.0.1:41001","udp_echo":"127.0.0.1:41002","http_demo":"127.0.0.1:41003"}"#;
+        let (site, echo) = parse_listening(line).unwrap().unwrap();
+        assert_eq!((site.port(), echo.port()), (41000, 41001));
+        let public = line.replace("http://127.0.0.1", "http://0.0.0.0");
+        assert!(parse_listening(&public).unwrap().is_err());
+        assert!(parse_listening("SockLab is running at http://127.0.0.1:41000").is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use wire::{Endpoint, TapKind};
 
 use crate::limits::Bucket;
-use crate::metrics::Metrics;
+use crate::metrics::{Limit, Metrics};
 use crate::tap::Tap;
 
 /// Source addresses the UDP echo keeps rate-limit state for.
@@ -162,7 +162,7 @@ pub async fn serve_udp(
                 let bucket =
                     buckets.entry(peer.ip()).or_insert_with(|| Bucket::new(per_sec, per_sec * 2));
                 if !bucket.take() {
-                    metrics.limit_hit("udp_rate");
+                    metrics.limit_hit(Limit::UdpRate);
                     continue;
                 }
                 match socket.send_to(&buf[..len], peer).await {

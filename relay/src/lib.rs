@@ -18,6 +18,7 @@
 //! - [`site`]: the static site, `/healthz`, caching and compression.
 //! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
 //! - [`http_demo`]: a small real HTTP/1.1 server for the raw-HTTP lab.
+//! - [`admission`]: who may open a WebSocket (subprotocol, origin, per-address limit).
 //! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
 //! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
 //! - [`limits`]: per-client-address accounting for the WebSocket limit.
@@ -29,6 +30,7 @@
 //! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
 //! away"), and [`Relay::serve`] returns once they have all finished.
 
+pub mod admission;
 pub mod config;
 pub mod echo;
 pub mod http_demo;
@@ -179,13 +181,56 @@ pub struct Addrs {
     pub http_demo: SocketAddr,
 }
 
+impl Addrs {
+    /// The machine-readable startup line: one JSON object that scripts (the end-to-end tests,
+    /// the load generator, `./dev run`'s test) parse instead of the sentence below, e.g.
+    /// `{"event":"listening","site":"http://127.0.0.1:8080","tcp_echo":"127.0.0.1:7007",…}`.
+    pub fn listening_event(&self) -> String {
+        let event = StartupEvent::Listening {
+            site: format!("http://{}", self.site),
+            tcp_echo: self.tcp_echo,
+            udp_echo: self.udp_echo,
+            http_demo: self.http_demo,
+        };
+        serde_json::to_string(&event).expect("addresses always serialise")
+    }
+}
+
+/// What the relay announces on stdout, one JSON object per line.
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum StartupEvent {
+    /// Every listener is bound (port 0 resolved to the port actually taken).
+    Listening { site: String, tcp_echo: SocketAddr, udp_echo: SocketAddr, http_demo: SocketAddr },
+}
+
 impl std::fmt::Display for Addrs {
-    /// One line that scripts (the end-to-end tests, `./dev run`) can parse.
+    /// The line a person reads; scripts read [`Addrs::listening_event`] instead.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "SockLab is running at http://{} (tcp-echo {}, udp-echo {}, http-demo {})",
             self.site, self.tcp_echo, self.udp_echo, self.http_demo
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listening_event_is_one_line_of_json_with_every_address() {
+        let addr = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        let addrs = Addrs {
+            site: addr(8080),
+            tcp_echo: addr(7007),
+            udp_echo: addr(7007),
+            http_demo: addr(7080),
+        };
+        assert_eq!(
+            addrs.listening_event(),
+            r#"{"event":"listening","site":"http://127.0.0.1:8080","tcp_echo":"127.0.0.1:7007","udp_echo":"127.0.0.1:7007","http_demo":"127.0.0.1:7080"}"#
+        );
     }
 }

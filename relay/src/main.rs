@@ -16,7 +16,9 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(site = %config.site_dir.display(), "no index.html: build the site first (./dev run does)");
     }
     let relay = relay::Relay::bind(config).await?;
-    // stdout carries exactly this line, for scripts waiting for the relay to come up.
+    // stdout carries exactly these two lines: one JSON object for scripts waiting for the relay
+    // to come up, then the same addresses in a sentence for people.
+    println!("{}", relay.addrs().listening_event());
     println!("{}", relay.addrs());
 
     let shutdown = CancellationToken::new();

@@ -1,12 +1,12 @@
 //! `/metrics`: what the relay is doing, in Prometheus' text format, via the official Rust
 //! client (`prometheus-client`).
 //!
-//! Labels are `&'static str` from a closed set (endpoint names, error codes, limit names), so
-//! nothing a client sends can create new time series.
+//! Labels come from closed sets (endpoints, error codes, [`Limit`]s), each an enum, so nothing
+//! a client sends can create new time series.
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -25,7 +25,57 @@ struct CodeLabel {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct LimitLabel {
-    limit: &'static str,
+    limit: Limit,
+}
+
+/// Every limit the relay enforces: the `limit` label of `socklab_limit_hits_total`.
+/// docs/RELAY.md's table of limits says what each one is and which flag sets it.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub enum Limit {
+    /// Handshake without the `socklab.v1` subprotocol.
+    Subprotocol,
+    /// Handshake from a page of a web origin that is not allowed.
+    Origin,
+    /// Handshake from a client address that already has its most WebSockets open.
+    WsPerIp,
+    /// A WebSocket that sent nothing for the idle time.
+    WsIdle,
+    /// A WebSocket sending messages faster than its rate.
+    WsRate,
+    /// A WebSocket message over the size limit.
+    MessageSize,
+    /// An `open` beyond the sessions one WebSocket may have.
+    SessionsPerWs,
+    /// A session that spent its byte budget.
+    SessionBytes,
+    /// A session with no traffic for the idle time.
+    SessionIdle,
+    /// Datagrams to the UDP echo beyond one source's rate.
+    UdpRate,
+}
+
+impl Limit {
+    /// The label value, e.g. `ws_per_ip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Limit::Subprotocol => "subprotocol",
+            Limit::Origin => "origin",
+            Limit::WsPerIp => "ws_per_ip",
+            Limit::WsIdle => "ws_idle",
+            Limit::WsRate => "ws_rate",
+            Limit::MessageSize => "message_size",
+            Limit::SessionsPerWs => "sessions_per_ws",
+            Limit::SessionBytes => "session_bytes",
+            Limit::SessionIdle => "session_idle",
+            Limit::UdpRate => "udp_rate",
+        }
+    }
+}
+
+impl EncodeLabelValue for Limit {
+    fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), std::fmt::Error> {
+        std::fmt::Write::write_str(encoder, self.as_str())
+    }
 }
 
 #[derive(Debug)]
@@ -115,7 +165,7 @@ impl Metrics {
         self.errors.get_or_create(&CodeLabel { code: code.as_str() }).inc();
     }
 
-    pub fn limit_hit(&self, limit: &'static str) {
+    pub fn limit_hit(&self, limit: Limit) {
         self.limit_hits.get_or_create(&LimitLabel { limit }).inc();
     }
 
@@ -133,5 +183,22 @@ impl Metrics {
             .expect("writing to a String cannot fail");
         let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
         ([(header::CONTENT_TYPE, content_type)], text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_labelled_by_their_snake_case_names() {
+        let metrics = Metrics::default();
+        metrics.limit_hit(Limit::WsPerIp);
+        metrics.limit_hit(Limit::WsPerIp);
+        metrics.limit_hit(Limit::SessionIdle);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &metrics.registry).unwrap();
+        assert!(text.contains("socklab_limit_hits_total{limit=\"ws_per_ip\"} 2\n"), "{text}");
+        assert!(text.contains("socklab_limit_hits_total{limit=\"session_idle\"} 1\n"), "{text}");
     }
 }

@@ -30,14 +30,21 @@ use tracing::Instrument as _;
 use wire::{Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::echo::MAX_DATAGRAM;
-use crate::metrics::Metrics;
-use crate::ws::Outgoing;
+use crate::metrics::{Limit, Metrics};
 
 /// Size of one `read()` buffer: the most bytes a single Read report can carry.
 pub const READ_CHUNK: usize = 16 * 1024;
 /// Commands queued for one session before the page's messages wait.
 const COMMAND_QUEUE: usize = 16;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What sessions (and their WebSocket) queue for the page, in order.
+#[derive(Debug)]
+pub enum Outgoing {
+    Report(ServerMsg),
+    /// The last frame on this WebSocket: a close with this code and reason.
+    Close(u16, String),
+}
 
 /// What the page asks a TCP session's writer to do, in order.
 #[derive(Debug)]
@@ -195,7 +202,7 @@ impl Session {
                  closed (the limit is --session-bytes)",
                 self.budget
             );
-            self.metrics.limit_hit("session_bytes");
+            self.metrics.limit_hit(Limit::SessionBytes);
             return Err(Refused { code: ErrorCode::BudgetExceeded, message, fatal: true });
         }
         self.budget -= bytes;

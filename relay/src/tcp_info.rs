@@ -4,23 +4,23 @@
 //! without pulling in bindgen and libclang at build time, and the call itself is small.
 
 use tokio::net::TcpStream;
-use wire::TcpInfo;
+use wire::{TcpInfo, TcpState};
 
-/// Linux's TCP states (include/net/tcp_states.h), spelled as RFC 9293 spells them.
-fn state_name(state: u8) -> &'static str {
+/// Linux's TCP states (include/net/tcp_states.h).
+fn state(state: u8) -> TcpState {
     match state {
-        1 => "ESTABLISHED",
-        2 => "SYN-SENT",
-        3 => "SYN-RECEIVED",
-        4 => "FIN-WAIT-1",
-        5 => "FIN-WAIT-2",
-        6 => "TIME-WAIT",
-        CLOSED => "CLOSED",
-        8 => "CLOSE-WAIT",
-        9 => "LAST-ACK",
-        10 => "LISTEN",
-        11 => "CLOSING",
-        _ => "UNKNOWN",
+        1 => TcpState::Established,
+        2 => TcpState::SynSent,
+        3 => TcpState::SynReceived,
+        4 => TcpState::FinWait1,
+        5 => TcpState::FinWait2,
+        6 => TcpState::TimeWait,
+        CLOSED => TcpState::Closed,
+        8 => TcpState::CloseWait,
+        9 => TcpState::LastAck,
+        10 => TcpState::Listen,
+        11 => TcpState::Closing,
+        _ => TcpState::Unknown,
     }
 }
 
@@ -38,7 +38,7 @@ pub fn is_closed(stream: &TcpStream) -> bool {
 pub fn snapshot(stream: &TcpStream) -> std::io::Result<TcpInfo> {
     let info = raw(stream)?;
     Ok(TcpInfo {
-        state: state_name(info.tcpi_state).into(),
+        state: state(info.tcpi_state),
         rtt_us: info.tcpi_rtt,
         rttvar_us: info.tcpi_rttvar,
         snd_cwnd: info.tcpi_snd_cwnd,

@@ -10,19 +10,16 @@
 //! The out queue is bounded on purpose: if the page stops reading, sessions block on it, stop
 //! reading their sockets, and TCP flow control pushes back to the echo server.
 //!
-//! Before the upgrade a client must offer our subprotocol, come from an allowed web origin, and
-//! stay within its address's WebSocket limit; each refusal is an HTTP status with a sentence.
+//! Who may connect at all is decided before the upgrade, in [`crate::admission`].
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::{broadcast, mpsc};
@@ -30,8 +27,10 @@ use tracing::Instrument as _;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
 
 use crate::AppState;
+use crate::admission::Admitted;
 use crate::limits::{Bucket, Slot};
-use crate::session::{Command, Refused, Session};
+use crate::metrics::Limit;
+use crate::session::{Command, Outgoing, Refused, Session};
 
 /// Reports queued for one WebSocket before sessions wait.
 const OUT_QUEUE: usize = 64;
@@ -43,14 +42,6 @@ const WS_READ_BUFFER: usize = 8 * 1024;
 /// How long a `wrote` report may wait for company before it goes out alone (see
 /// [`write_frames`]).
 const WROTE_DEFER: Duration = Duration::from_millis(1);
-
-/// What sessions and the connection queue for the page.
-#[derive(Debug)]
-pub enum Outgoing {
-    Report(ServerMsg),
-    /// The last frame on this WebSocket: a close with this code and reason.
-    Close(u16, String),
-}
 
 fn close(code: u16, reason: &str) -> Outgoing {
     Outgoing::Close(code, reason.into())
@@ -121,77 +112,23 @@ async fn write_frames(
     }
 }
 
-/// `GET /ws`: admit or refuse, then upgrade.
+/// `GET /ws`: upgrade an admitted client ([`Admitted`]; refusals never get here).
 pub async fn upgrade(
     ws: WebSocketUpgrade,
-    headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admitted: Admitted,
     State(state): State<Arc<AppState>>,
 ) -> Response {
-    let refuse = |status: StatusCode, limit: &'static str, reason: String| {
-        state.metrics.limit_hit(limit);
-        (status, reason + "\n").into_response()
-    };
-    if !offers_subprotocol(&headers) {
-        let reason = format!(
-            "this relay speaks the WebSocket subprotocol {0}; offer it in Sec-WebSocket-Protocol \
-             (new WebSocket(url, \"{0}\"))",
-            wire::SUBPROTOCOL
-        );
-        return refuse(StatusCode::BAD_REQUEST, "subprotocol", reason);
-    }
-    if let Err(origin) = origin_allowed(&headers, &state.limits.allow_origins) {
-        let reason = format!(
-            "pages from {origin} may not use this relay (allowed: its own origin{}; see --allow-origin)",
-            state.limits.allow_origins.iter().map(|o| format!(", {o}")).collect::<String>()
-        );
-        return refuse(StatusCode::FORBIDDEN, "origin", reason);
-    }
-    let Some(slot) = state.per_ip.take(peer.ip()) else {
-        let reason = format!(
-            "{} already has {} WebSockets open, the most one address may have (--max-ws-per-ip)",
-            peer.ip(),
-            state.per_ip.max()
-        );
-        return refuse(StatusCode::TOO_MANY_REQUESTS, "ws_per_ip", reason);
-    };
     let max = state.limits.max_message;
     ws.protocols([wire::SUBPROTOCOL])
         .max_message_size(max)
         .max_frame_size(max)
         .read_buffer_size(WS_READ_BUFFER)
         .on_upgrade(move |socket| {
-            let span = tracing::info_span!("ws", %peer);
+            let Admitted { client, peer, slot } = admitted;
+            let span = tracing::info_span!("ws", %client, %peer);
             let tasks = state.tasks.clone();
             tasks.track_future(serve(socket, state, slot).instrument(span))
         })
-}
-
-fn offers_subprotocol(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|protocol| protocol.trim() == wire::SUBPROTOCOL)
-}
-
-/// Browsers send `Origin` with every WebSocket handshake; a page from another site must not be
-/// able to drive this relay with its visitors' browsers (cross-site WebSocket hijacking). A
-/// request without `Origin` is not from a browser page — a script can forge any header anyway
-/// — and is let through, like the raw echo ports themselves.
-fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> Result<(), String> {
-    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
-    let origin = origin.to_str().map_err(|_| "an unreadable Origin".to_string())?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let same_origin = ["http://", "https://"]
-        .iter()
-        .any(|scheme| origin.strip_prefix(scheme).is_some_and(|rest| Some(rest) == host));
-    if same_origin || allowed.iter().any(|a| a.trim_end_matches('/') == origin) {
-        Ok(())
-    } else {
-        Err(origin.to_string())
-    }
 }
 
 async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
@@ -241,7 +178,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
                     break;
                 }
                 _ = &mut ws_deadline => {
-                    state.metrics.limit_hit("ws_idle");
+                    state.metrics.limit_hit(Limit::WsIdle);
                     let reason = format!("no message for {} s", idle.as_secs());
                     let _ = conn.out.send(close(close_code::NORMAL, &reason)).await;
                     break;
@@ -254,7 +191,7 @@ async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
             match msg {
                 Some(Ok(Message::Text(text))) if conn.rate.take() => conn.dispatch(&text).await,
                 Some(Ok(Message::Text(_))) => {
-                    conn.state.metrics.limit_hit("ws_rate");
+                    conn.state.metrics.limit_hit(Limit::WsRate);
                     let message = format!(
                         "more than {} messages a second; this one was dropped (--ws-msgs-per-sec)",
                         limits.ws_msgs_per_sec
@@ -311,7 +248,7 @@ impl Connection {
         let inner = err.into_inner();
         let (code, reason) = match inner.downcast_ref::<tungstenite::Error>() {
             Some(tungstenite::Error::Capacity(_)) => {
-                self.state.metrics.limit_hit("message_size");
+                self.state.metrics.limit_hit(Limit::MessageSize);
                 let max = self.state.limits.max_message;
                 (close_code::SIZE, format!("message over the {max}-byte limit"))
             }
@@ -368,7 +305,7 @@ impl Connection {
     async fn open(&mut self, session: SessionId, endpoint: Endpoint) {
         let max = self.state.limits.max_sessions;
         if self.sessions.len() >= max && !self.sessions.contains_key(&session) {
-            self.state.metrics.limit_hit("sessions_per_ws");
+            self.state.metrics.limit_hit(Limit::SessionsPerWs);
             let message =
                 format!("at most {max} sessions may be open on one WebSocket; close one first");
             return self.error(Some(session), ErrorCode::TooManySessions, message).await;
@@ -419,7 +356,9 @@ impl Connection {
             return;
         }
         let Some(mut events) = self.state.tap.subscribe() else {
-            let message = "the live tap is off on this relay: it is bound to a public address, where                            it would show other people's traffic (an operator can enable it with --tap on)";
+            let message = "the live tap is off on this relay: it is bound to a public address, \
+                           where it would show other people's traffic (an operator can enable it \
+                           with --tap on)";
             return self.error(None, ErrorCode::TapDisabled, message.into()).await;
         };
         let out = self.out.clone();
@@ -447,7 +386,7 @@ impl Connection {
             .map(|(id, _)| *id)
             .collect();
         for session in idle {
-            self.state.metrics.limit_hit("session_idle");
+            self.state.metrics.limit_hit(Limit::SessionIdle);
             let message = format!("no traffic for {} s; the session is closed", limit.as_secs());
             self.error(Some(session), ErrorCode::IdleTimeout, message).await;
             self.close(session).await;

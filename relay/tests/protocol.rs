@@ -89,7 +89,7 @@ async fn nodelay_and_half_close_behave_like_the_socket_calls() {
     send(&mut ws, &ClientMsg::TcpInfo { session: 1 }).await;
     match recv(&mut ws).await {
         ServerMsg::TcpInfo { session: 1, info } => {
-            assert_eq!(info.state, "ESTABLISHED");
+            assert_eq!(info.state, wire::TcpState::Established);
             assert!(info.rtt_us > 0, "a round trip has been measured: {info:?}");
             assert!(info.snd_cwnd >= 1 && info.snd_mss > 0, "{info:?}");
             // Loopback's MTU is 65536, so the MSS is far above Ethernet's 1460.

@@ -87,7 +87,10 @@ async fn the_tap_can_be_switched_off_by_the_operator() {
     common::send(&mut ws, &ClientMsg::Tap { on: true }).await;
     match recv(&mut ws).await {
         ServerMsg::Error { code: ErrorCode::TapDisabled, message, .. } => {
-            assert!(message.contains("--tap on"))
+            assert!(message.contains("--tap on"), "{message}");
+            // The sentence is built over several source lines; none of their indentation
+            // may reach the page.
+            assert!(!message.contains("  "), "a run of spaces: {message:?}");
         }
         other => panic!("{other:?}"),
     }

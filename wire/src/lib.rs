@@ -180,8 +180,8 @@ pub struct Listener {
 /// Linux's `TCP_INFO` for one socket: the fields a lesson discusses.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct TcpInfo {
-    /// The connection's state, spelled as RFC 9293 spells it (`ESTABLISHED`).
-    pub state: String,
+    /// The connection's state.
+    pub state: TcpState,
     /// Smoothed round-trip time and its variation (RFC 6298), microseconds.
     pub rtt_us: u32,
     pub rttvar_us: u32,
@@ -195,6 +195,81 @@ pub struct TcpInfo {
     pub total_retrans: u32,
     /// Segments sent and not yet acknowledged.
     pub unacked: u32,
+}
+
+/// A TCP connection's state (RFC 9293, section 3.3.2), as Linux reports it in `TCP_INFO`.
+///
+/// On the wire each state is spelled as the RFC spells it (`"ESTABLISHED"`, `"SYN-SENT"`), so a
+/// page can show it as it is. A state this version does not know (a newer kernel's) arrives as
+/// [`TcpState::Unknown`] instead of making the whole report unreadable.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TcpState {
+    #[serde(rename = "ESTABLISHED")]
+    Established,
+    #[serde(rename = "SYN-SENT")]
+    SynSent,
+    #[serde(rename = "SYN-RECEIVED")]
+    SynReceived,
+    #[serde(rename = "FIN-WAIT-1")]
+    FinWait1,
+    #[serde(rename = "FIN-WAIT-2")]
+    FinWait2,
+    #[serde(rename = "TIME-WAIT")]
+    TimeWait,
+    #[serde(rename = "CLOSED")]
+    Closed,
+    #[serde(rename = "CLOSE-WAIT")]
+    CloseWait,
+    #[serde(rename = "LAST-ACK")]
+    LastAck,
+    #[serde(rename = "LISTEN")]
+    Listen,
+    #[serde(rename = "CLOSING")]
+    Closing,
+    #[serde(rename = "UNKNOWN", other)]
+    Unknown,
+}
+
+impl TcpState {
+    /// Every state, for tests and documentation.
+    pub const ALL: [TcpState; 12] = [
+        TcpState::Established,
+        TcpState::SynSent,
+        TcpState::SynReceived,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::TimeWait,
+        TcpState::Closed,
+        TcpState::CloseWait,
+        TcpState::LastAck,
+        TcpState::Listen,
+        TcpState::Closing,
+        TcpState::Unknown,
+    ];
+
+    /// The name on the wire and on the page, e.g. `ESTABLISHED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynReceived => "SYN-RECEIVED",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Closed => "CLOSED",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+            TcpState::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+impl std::fmt::Display for TcpState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One thing an echo endpoint did with one client, as the live tap reports it.
@@ -344,6 +419,18 @@ mod tests {
         ] {
             assert!(serde_json::from_value::<ClientMsg>(bad.clone()).is_err(), "accepted {bad}");
         }
+    }
+
+    #[test]
+    fn tcp_states_travel_as_the_rfc_spells_them() {
+        for state in TcpState::ALL {
+            assert_eq!(serde_json::to_value(state).unwrap(), json!(state.as_str()));
+            assert_eq!(serde_json::from_value::<TcpState>(json!(state.as_str())).unwrap(), state);
+        }
+        assert_eq!(serde_json::to_value(TcpState::FinWait1).unwrap(), json!("FIN-WAIT-1"));
+        // A state from a newer relay does not make the report unreadable.
+        let newer: TcpState = serde_json::from_value(json!("NEW-SYN-RECV")).unwrap();
+        assert_eq!(newer, TcpState::Unknown);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast as _;
-use wire::{Endpoint, ServerMsg, TcpInfo};
+use wire::{Endpoint, ServerMsg, TcpInfo, TcpState};
 use yew::prelude::*;
 
 use crate::i18n::{self, Lang};
@@ -380,7 +380,7 @@ pub fn ConsoleLab(Props { lang, id, spec, .. }: &Props) -> Html {
             if stream {
                 if let Some(info) = &log.info {
                     <dl class="tcp-info" data-testid="tcp-info">
-                        <div><dt>{ "state" }</dt><dd>{ &info.state }</dd></div>
+                        <div><dt>{ "state" }</dt><dd>{ info.state.as_str() }</dd></div>
                         <div><dt>{ "rtt" }</dt><dd data-testid="rtt">{ format!("{} µs", info.rtt_us) }</dd></div>
                         <div><dt>{ "rttvar" }</dt><dd>{ format!("{} µs", info.rttvar_us) }</dd></div>
                         <div><dt>{ "cwnd" }</dt><dd>{ format!("{} {}", info.snd_cwnd, t.segments) }</dd></div>
@@ -389,7 +389,7 @@ pub fn ConsoleLab(Props { lang, id, spec, .. }: &Props) -> Html {
                         <div><dt>{ t.unacked }</dt><dd>{ info.unacked }</dd></div>
                     </dl>
                     <p class="note">{ t.tcp_info_note }</p>
-                    if info.state == "CLOSED" && log.peer_closed {
+                    if info.state == TcpState::Closed && log.peer_closed {
                         <p class="note" data-testid="tcp-info-closed">{ t.tcp_info_closed }</p>
                     }
                 }
