@@ -22,8 +22,8 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 const started = Date.now();
-await page.goto(`${base}/en/handshake?lab-2=s:transfer,bytes:8388608#lab-2`);
-const lab = page.locator('#lab-2');
+await page.goto(`${base}/en/connections?lab-1=s:transfer,bytes:8388608#lab-1`);
+const lab = page.locator('#lab-1');
 await lab.locator('[data-lab-state=live]').waitFor();
 await lab.getByTestId('step-count').filter({ hasText: /of \d{3,}/ }).waitFor({ timeout: 60_000 });
 const runMs = Date.now() - started;
@@ -31,7 +31,7 @@ await lab.getByRole('button', { name: 'Run to end' }).click();
 const counter = await lab.getByTestId('step-count').innerText();
 
 const times = await page.evaluate(async (steps) => {
-  const lab = document.getElementById('lab-2');
+  const lab = document.getElementById('lab-1');
   const counter = lab.querySelector('[data-testid=step-count]');
   const target = lab.querySelector('[data-testid=back]');
   const press = (key) => new Promise((done) => {

@@ -10,7 +10,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { listening } from '../e2e/support.js';
 
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/en/handshake', '/zh/echo-client'];
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/en/connections', '/zh/sockets'];
 const root = new URL('..', import.meta.url).pathname;
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
   '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],

@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { listening } from '../e2e/support.js';
 
 const runs = Number(process.argv[2] ?? 5);
-const path = process.argv[3] ?? '/en/handshake';
+const path = process.argv[3] ?? '/en/connections';
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', dist,

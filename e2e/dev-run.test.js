@@ -41,7 +41,7 @@ test('./dev run serves the site and stops cleanly on SIGTERM', { timeout: STARTU
     // The sentence a learner reads follows the JSON line.
     const sentence = /^\{"event":"listening".*\}\nSockLab is running at http:\/\/127\.0\.0\.1:\d+ /m;
     while (!sentence.test(stdout)) await new Promise((ok) => dev.stdout.once('data', ok));
-    const chapter = await fetch(url + '/en/handshake');
+    const chapter = await fetch(url + '/en/layers');
     assert.equal(chapter.status, 200);
     assert.match(chapter.headers.get('content-type'), /^text\/html/);
     assert.match(await chapter.text(), /<title>/);
