@@ -420,7 +420,9 @@ impl<'a> Walker<'a> {
         let Some(slug) = file.strip_suffix(".md").map(slug_of_file) else {
             self.report(
                 offset,
-                format!("link '{dest}': link to another page as its file, e.g. 06-sockets.md#partial"),
+                format!(
+                    "link '{dest}': link to another page as its file, e.g. 06-sockets.md#partial"
+                ),
             );
             return dest.to_string().into();
         };
