@@ -165,7 +165,7 @@ describe('the labs', () => {
   });
 
   test('the readiness lab: edge-triggered small reads leave data behind, level-triggered drains it', async () => {
-    const { page, lab } = await openLab({ lab: 'readiness' });
+    const { page, lab } = await openLab({ lab: 'readiness', server: 'epoll_edge' });
     assert.match(await lab.getByTestId('readiness-summary').innerText(), /276 bytes were never read/);
     assert.equal(await lab.locator('.lane.stuck').count(), 1);
     await lab.getByTestId('loop').selectOption('epoll_level');
