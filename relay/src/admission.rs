@@ -6,7 +6,8 @@
 //!    version fails loudly instead of misreading frames;
 //! 2. comes from an allowed web origin: a page on another site must not drive this relay with
 //!    its visitors' browsers (cross-site WebSocket hijacking);
-//! 3. fits in its client address's WebSocket limit.
+//! 3. fits in its client address's WebSocket limit (the address a trusted proxy names, see
+//!    [`crate::forwarded`]).
 //!
 //! Every refusal is one variant of [`Refusal`], which knows its status code, its sentence and
 //! the limit it counts against in `/metrics`. [`Admitted`] is an axum extractor, so the
@@ -21,6 +22,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::forwarded;
 use crate::limits::Slot;
 use crate::metrics::Limit;
 
@@ -116,7 +118,7 @@ impl FromRequestParts<Arc<AppState>> for Admitted {
 }
 
 fn admit(headers: &HeaderMap, peer: SocketAddr, state: &AppState) -> Result<Admitted, Refusal> {
-    let client = peer.ip();
+    let client = forwarded::client_address(peer.ip(), headers, &state.limits.trusted_proxies);
     if !offers_subprotocol(headers) {
         return Err(Refusal::NoSubprotocol);
     }

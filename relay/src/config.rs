@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use ipnet::IpNet;
+
 /// SockLab relay: serves the course site and relays the page's sockets to real echo servers.
 #[derive(clap::Parser, Debug, Clone)]
 #[command(version)]
@@ -91,6 +93,12 @@ pub struct Limits {
     /// (e.g. https://course.example.org). Repeatable.
     #[arg(long = "allow-origin", env = "SOCKLAB_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origins: Vec<String>,
+
+    /// Reverse proxies (CIDRs, e.g. 10.0.0.0/8) whose `Forwarded` / `X-Forwarded-For` names
+    /// the real client, for the per-address limit and the logs. From any other peer those
+    /// headers are ignored. Repeatable.
+    #[arg(long = "trusted-proxy", env = "SOCKLAB_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for Limits {

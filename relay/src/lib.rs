@@ -19,6 +19,7 @@
 //! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
 //! - [`http_demo`]: a small real HTTP/1.1 server for the raw-HTTP lab.
 //! - [`admission`]: who may open a WebSocket (subprotocol, origin, per-address limit).
+//! - [`forwarded`]: the client's address behind a trusted reverse proxy.
 //! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
 //! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
 //! - [`limits`]: per-client-address accounting for the WebSocket limit.
@@ -33,6 +34,7 @@
 pub mod admission;
 pub mod config;
 pub mod echo;
+pub mod forwarded;
 pub mod http_demo;
 pub mod limits;
 pub mod metrics;

@@ -381,3 +381,37 @@ async fn udp_echo_never_amplifies_and_limits_each_source() {
     assert!(relay.metrics().await.contains("socklab_limit_hits_total{limit=\"udp_rate\"}"));
     relay.stop().await;
 }
+
+/// Behind a trusted proxy the per-address limit counts the address the proxy names; from
+/// anyone else the same headers change nothing, so a client cannot pick its own address.
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+    let protocol = ("sec-websocket-protocol", wire::SUBPROTOCOL);
+    let status = |result: Result<common::Ws, common::WsError>| match result {
+        Ok(_) => 101,
+        Err(common::WsError::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("{other:?}"),
+    };
+
+    // The test's own connections come from 127.0.0.1: here that is a trusted proxy.
+    let relay = common::start_with(|c| {
+        c.limits.max_ws_per_ip = 1;
+        c.limits.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let learner = |address| [protocol, ("x-forwarded-for", address)];
+    let first = relay.ws_with_headers(&learner("198.51.100.7")).await.unwrap();
+    assert_eq!(status(relay.ws_with_headers(&learner("198.51.100.7")).await), 429);
+    // A client's forged entry on the left does not help it: the proxy appended the real one.
+    assert_eq!(status(relay.ws_with_headers(&learner("203.0.113.1, 198.51.100.7")).await), 429);
+    let second = relay.ws_with_headers(&[protocol, ("forwarded", "for=198.51.100.8")]).await;
+    assert!(second.is_ok(), "another learner behind the same proxy: {second:?}");
+    drop((first, second));
+    relay.stop().await;
+
+    // No trusted proxies: the headers are ignored, and 127.0.0.1 is one client.
+    let relay = common::start_with(|c| c.limits.max_ws_per_ip = 1).await;
+    let _first = relay.ws_with_headers(&learner("198.51.100.7")).await.unwrap();
+    assert_eq!(status(relay.ws_with_headers(&learner("198.51.100.8")).await), 429);
+    relay.stop().await;
+}
