@@ -185,19 +185,12 @@ pub async fn start_relay(bin: &Path, max_sessions: u32) -> anyhow::Result<Relay>
     Ok(Relay { process, site, tcp_echo, command })
 }
 
-/// The relay's machine-readable startup line (see `relay::Addrs::listening_event`).
-#[derive(Debug, serde::Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-enum StartupEvent {
-    Listening { site: String, tcp_echo: SocketAddr },
-}
-
 /// `{"event":"listening","site":"http://127.0.0.1:P","tcp_echo":"127.0.0.1:Q",…}` → the site
 /// and tcp-echo addresses, which must be loopback: we send load to nothing else. `None` if the
 /// line is not a startup event at all.
 fn parse_listening(line: &str) -> Option<anyhow::Result<(SocketAddr, SocketAddr)>> {
-    let event = serde_json::from_str::<StartupEvent>(line).ok()?;
-    let StartupEvent::Listening { site, tcp_echo } = event;
+    let event = serde_json::from_str::<wire::StartupEvent>(line).ok()?;
+    let wire::StartupEvent::Listening { site, tcp_echo, .. } = event;
     Some((|| {
         let site: SocketAddr = site
             .strip_prefix("http://")

@@ -184,11 +184,9 @@ pub struct Addrs {
 }
 
 impl Addrs {
-    /// The machine-readable startup line: one JSON object that scripts (the end-to-end tests,
-    /// the load generator, `./dev run`'s test) parse instead of the sentence below, e.g.
-    /// `{"event":"listening","site":"http://127.0.0.1:8080","tcp_echo":"127.0.0.1:7007",…}`.
+    /// The machine-readable startup line ([`wire::StartupEvent`]), printed before the sentence.
     pub fn listening_event(&self) -> String {
-        let event = StartupEvent::Listening {
+        let event = wire::StartupEvent::Listening {
             site: format!("http://{}", self.site),
             tcp_echo: self.tcp_echo,
             udp_echo: self.udp_echo,
@@ -196,14 +194,6 @@ impl Addrs {
         };
         serde_json::to_string(&event).expect("addresses always serialise")
     }
-}
-
-/// What the relay announces on stdout, one JSON object per line.
-#[derive(Debug, serde::Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-enum StartupEvent {
-    /// Every listener is bound (port 0 resolved to the port actually taken).
-    Listening { site: String, tcp_echo: SocketAddr, udp_echo: SocketAddr, http_demo: SocketAddr },
 }
 
 impl std::fmt::Display for Addrs {

@@ -177,6 +177,23 @@ pub struct Listener {
     pub address: String,
 }
 
+/// What the relay prints on stdout, one JSON object per line, for the tools that start it (the
+/// end-to-end tests, the load generator, `./dev run`'s test) — they read this, not the sentence
+/// for people that follows it. Not part of the WebSocket protocol, but typed here for the same
+/// reason: the relay writes it and the load generator reads it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum StartupEvent {
+    /// Every listener is bound (port 0 resolved to the port actually taken), e.g.
+    /// `{"event":"listening","site":"http://127.0.0.1:8080","tcp_echo":"127.0.0.1:7007",…}`.
+    Listening {
+        site: String,
+        tcp_echo: std::net::SocketAddr,
+        udp_echo: std::net::SocketAddr,
+        http_demo: std::net::SocketAddr,
+    },
+}
+
 /// Linux's `TCP_INFO` for one socket: the fields a lesson discusses.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct TcpInfo {
