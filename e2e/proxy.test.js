@@ -3,7 +3,8 @@
 // over three relay replicas. Chromium drives the pages over https/wss and trusts exactly that
 // certificate. One replica is killed mid-session, then all are restarted in turn, and each page
 // is followed by what its learner sees. Everything is real: the nginx binary and the config
-// files in deploy/nginx/, three relay processes, kernel sockets, Chromium.
+// files in deploy/nginx/ rendered by its container entrypoint, three relay processes, kernel
+// sockets, Chromium.
 //
 // Which replica holds a page's WebSocket is read from each replica's /metrics
 // (socklab_websockets_open), page by page, as the pages connect.
@@ -12,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,14 +31,6 @@ function freePort() {
       const { port } = server.address();
       server.close(() => ok(port));
     }).on('error', fail);
-  });
-}
-
-/** deploy/nginx/socklab.conf.template with `${NAME}` replaced; an unknown name is an error. */
-function render(template, values) {
-  return template.replace(/\$\{([A-Z_]+)\}/g, (_, name) => {
-    assert.ok(name in values, `the template names ${name}, which the test does not set`);
-    return values[name];
   });
 }
 
@@ -92,26 +85,26 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
     const [https, http] = [await freePort(), await freePort()];
     origin = `https://127.0.0.1:${https}`;
     httpOrigin = `http://127.0.0.1:${http}`;
-    // nginx resolves `include socklab.conf` beside nginx.conf, and its pid and temporary
-    // files under the prefix: both are this run's directory.
-    writeFileSync(join(dir, 'nginx.conf'), readFileSync(join(root, 'deploy/nginx/nginx.conf')));
-    writeFileSync(join(dir, 'socklab.conf'), render(
-      readFileSync(join(root, 'deploy/nginx/socklab.conf.template'), 'utf8'), {
+    // The proxy container's own entrypoint renders deploy/nginx/ into this run's directory
+    // (nginx's prefix: its config, pid and temporary files) and execs nginx. As root (CI),
+    // nginx's workers would drop to `nobody`, who may not read the checkout or this directory:
+    // keep them as the user running the test. The access log (/dev/stdout) and error log go to
+    // a file: nginx cannot open /dev/stdout when that is a socket, which a pipe from node is.
+    const global = process.getuid?.() === 0 ? ['-g', 'user root;'] : [];
+    const log = openSync(join(logs, 'nginx.log'), 'w');
+    nginx = spawn(join(root, 'deploy/nginx/entrypoint.sh'), global, {
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        SOCKLAB_NGINX_PREFIX: dir,
+        SOCKLAB_UPSTREAMS: replicas.map((r) => r.listen).join(' '),
         SOCKLAB_HTTPS_LISTEN: `127.0.0.1:${https}`,
         SOCKLAB_HTTP_LISTEN: `127.0.0.1:${http}`,
         SOCKLAB_TLS_CERT: tls.cert,
         SOCKLAB_TLS_KEY: tls.key,
         SOCKLAB_SITE: site,
-        SOCKLAB_RELAYS: replicas.map((r) => `server ${r.listen};`).join('\n    '),
-      }));
-    // As root (CI), nginx's workers would drop to `nobody`, who may not read the checkout or
-    // this directory: keep them as the user running the test.
-    const global = process.getuid?.() === 0 ? ['-g', 'user root;'] : [];
-    // Its access log (/dev/stdout) and error log go to a file: nginx cannot open /dev/stdout
-    // when that is a socket, which is what a pipe from node is.
-    const log = openSync(join(logs, 'nginx.log'), 'w');
-    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', ...global],
-      { stdio: ['ignore', log, log] });
+      },
+    });
     closeSync(log);
     // Should this test process die without its after hook, take nginx and the replicas along.
     process.on('exit', () => [nginx, ...replicas.map((r) => r.relay.process)].forEach((p) => p.kill('SIGKILL')));

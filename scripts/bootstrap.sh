@@ -13,7 +13,8 @@
 #   tshark                  reads the simulator's pcap exports in tests.
 #   websockify              the reference WebSocket→TCP bridge the load benchmark compares with.
 #   nginx, libnginx-mod-    the reverse proxy of the deployment (deploy/nginx/), run for real by
-#   http-brotli-static      e2e/proxy.test.js with TLS (openssl makes its test certificate).
+#   http-brotli-static      e2e/proxy.test.js with TLS (openssl makes its test certificate),
+#   gettext-base            through deploy/nginx/entrypoint.sh, which renders its config (envsubst).
 #   python3-venv, .venv     the deployment checks' Python tools (scripts/deploy-tools.txt):
 #                           kubernetes-validate, hadolint, PyYAML.
 #   wasm-bindgen-cli, trunk pinned cargo tools; wasm-bindgen must match the crate exactly.
@@ -38,7 +39,7 @@ as_root() {
 
 # --- Debian packages -------------------------------------------------------------------------
 apt_packages=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver fonts-wqy-microhei tshark websockify iproute2
-    nginx libnginx-mod-http-brotli-static openssl python3-venv)
+    nginx libnginx-mod-http-brotli-static gettext-base openssl python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
