@@ -7,17 +7,16 @@
 // A step is timed from the key press to the moment the lab's DOM has been updated and laid out
 // (a MutationObserver on the step counter forces layout and reads the clock). Painting comes
 // after and is the browser's; at 60 frames a second a step must fit in 16 ms.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { listening } from '../e2e/support.js';
+import { startRelay } from '../e2e/support.js';
 
 const steps = Number(process.argv[2] ?? 100);
 const root = new URL('..', import.meta.url).pathname;
-const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
-  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = (await listening(relay.stdout)).site;
+const relay = await startRelay({
+  bin: process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), stderr: 'ignore',
+});
+const base = relay.url;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -50,7 +49,7 @@ const times = await page.evaluate(async (steps) => {
   return times;
 }, steps);
 await browser.close();
-relay.kill('SIGTERM');
+await relay.stop();
 
 times.sort((a, b) => a - b);
 const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);

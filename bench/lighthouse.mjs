@@ -4,18 +4,17 @@
 // and the run with the median performance score is shown. Timing only: nothing here asserts.
 //
 //   scripts/build-site.sh && cargo build --release -p relay && RUNS=3 node bench/lighthouse.mjs [path…]
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { listening } from '../e2e/support.js';
+import { startRelay } from '../e2e/support.js';
 
 const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/en/connections', '/zh/sockets'];
 const root = new URL('..', import.meta.url).pathname;
-const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', join(root, 'dist'),
-  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = (await listening(relay.stdout)).site;
+const relay = await startRelay({
+  bin: process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), stderr: 'ignore',
+});
+const base = relay.url;
 
 const chrome = await chromeLauncher.launch({
   chromePath: '/usr/bin/chromium',
@@ -46,4 +45,4 @@ for (const path of paths) {
   }
 }
 await chrome.kill();
-relay.kill('SIGTERM');
+await relay.stop();

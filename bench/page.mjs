@@ -10,21 +10,20 @@
 //   - "lab": at its first lab (`#lab-1`), which starts the wasm at once: the time until the lab
 //     is live (hydrated), and every byte the page needed.
 // Medians over the runs; bytes are as transferred (compressed as served).
-import { spawn } from 'node:child_process';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { listening } from '../e2e/support.js';
+import { startRelay } from '../e2e/support.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const path = process.argv[3] ?? '/en/connections';
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
-const relay = spawn(process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), ['--site', dist,
-  '--listen', '127.0.0.1:0', '--tcp-echo', '127.0.0.1:0', '--udp-echo', '127.0.0.1:0', '--http-demo', '127.0.0.1:0'],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = (await listening(relay.stdout)).site;
+const relay = await startRelay({
+  bin: process.env.SOCKLAB_RELAY_BIN ?? join(root, 'target/release/socklab-relay'), stderr: 'ignore',
+});
+const base = relay.url;
 
 console.log('## Built assets (dist/)\n');
 console.log('| file | raw | gzip -9 | brotli (as served) |\n|---|---:|---:|---:|');
@@ -86,7 +85,7 @@ for (let i = 0; i < runs; i++) {
   await context.close();
 }
 await browser.close();
-relay.kill('SIGTERM');
+await relay.stop();
 
 const r = results;
 console.log(`\n## ${path}, cold, median of ${runs}\n`);
