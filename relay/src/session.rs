@@ -25,6 +25,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::task::JoinHandle;
 use tracing::Instrument as _;
 use wire::{Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
@@ -82,6 +83,42 @@ pub struct Refused {
     pub message: String,
     /// The session cannot go on and should be closed.
     pub fatal: bool,
+}
+
+impl Refused {
+    fn socket_failed() -> Refused {
+        Refused {
+            code: ErrorCode::SocketError,
+            message: "the session's socket has failed; close the session".into(),
+            fatal: true,
+        }
+    }
+}
+
+/// A command whose session's queue was full: its writer is blocked on a socket the other end
+/// is not draining. The WebSocket stops reading the page until there is room — backpressure,
+/// as with a blocking `send()` — but it holds the command here rather than in a pending
+/// `send().await`, so that meanwhile it can still answer shutdown and close idle sessions.
+#[derive(Debug)]
+pub struct Waiting {
+    pub session: SessionId,
+    command: Command,
+    queue: mpsc::Sender<Command>,
+}
+
+impl Waiting {
+    /// Wait until the session's queue has room. Dropping this future loses nothing (the
+    /// command stays in `self`); `None` means the session's writer has stopped.
+    pub async fn room(&self) -> Option<mpsc::OwnedPermit<Command>> {
+        self.queue.clone().reserve_owned().await.ok()
+    }
+
+    /// Hand the command over, into the room [`Waiting::room`] found.
+    pub fn deliver(self, room: Option<mpsc::OwnedPermit<Command>>) -> Result<(), Refused> {
+        let room = room.ok_or_else(Refused::socket_failed)?;
+        room.send(self.command);
+        Ok(())
+    }
 }
 
 /// What a session reports with: its id, the WebSocket's outgoing queue, its start time.
@@ -178,9 +215,12 @@ impl Session {
         };
         let connect_us = opened.elapsed().as_micros() as u64;
         span.in_scope(|| tracing::info!(connect_us, "opened"));
-        report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
-        metrics.session_opened(endpoint);
-        Ok(Session { kind, budget, tasks, metrics, endpoint, report, span })
+        // Built before the wait below: if the WebSocket gives up meanwhile (shutdown), dropping
+        // the session stops its tasks.
+        let session = Session { kind, budget, tasks, metrics, endpoint, report, span };
+        session.report.send(ServerMsg::Opened { session: id, endpoint, connect_us }).await;
+        session.metrics.session_opened(endpoint);
+        Ok(session)
     }
 
     /// How long the session has moved no bytes either way.
@@ -189,8 +229,8 @@ impl Session {
         Duration::from_micros(self.report.since_open_us().saturating_sub(last))
     }
 
-    /// Carry out a command. Waits while the session's queue is full (backpressure to the page).
-    pub async fn command(&mut self, command: Command) -> Result<(), Refused> {
+    /// Carry out a command, or hand it back as [`Waiting`] when the session's writer is behind.
+    pub async fn command(&mut self, command: Command) -> Result<Option<Waiting>, Refused> {
         let bytes = match &command {
             Command::Write(data) => data.len() as u64,
             Command::Batch(writes) => writes.iter().map(|w| w.len() as u64).sum(),
@@ -208,13 +248,17 @@ impl Session {
         self.budget -= bytes;
         self.report.active();
         match &self.kind {
-            Kind::Tcp(commands) => commands.send(command).await.map_err(|_| Refused {
-                code: ErrorCode::SocketError,
-                message: "the session's socket has failed; close the session".into(),
-                fatal: true,
-            }),
+            Kind::Tcp(commands) => match commands.try_send(command) {
+                Ok(()) => Ok(None),
+                Err(TrySendError::Full(command)) => {
+                    Ok(Some(Waiting { session: self.report.id, command, queue: commands.clone() }))
+                }
+                Err(TrySendError::Closed(_)) => Err(Refused::socket_failed()),
+            },
             Kind::Udp { socket, report } => match command {
-                Command::Write(datagram) => send_datagram(socket, report, &datagram).await,
+                Command::Write(datagram) => {
+                    send_datagram(socket, report, &datagram).await.map(|()| None)
+                }
                 _ => Err(Refused {
                     code: ErrorCode::WrongSessionKind,
                     message: format!(
@@ -229,15 +273,26 @@ impl Session {
 
     /// Stop the tasks and close the socket. Waits for the tasks to finish, so no report of
     /// this session can follow the `Closed` the caller sends next.
-    pub async fn close(self) {
-        for task in &self.tasks {
+    pub async fn close(mut self) {
+        let tasks = std::mem::take(&mut self.tasks);
+        for task in &tasks {
             task.abort();
         }
-        for task in self.tasks {
+        for task in tasks {
             let _ = task.await;
         }
         self.metrics.session_closed(self.endpoint);
         self.span.in_scope(|| tracing::info!("closed"));
+    }
+}
+
+/// A session dropped without [`Session::close`] (its WebSocket's task was cut short) still
+/// stops its tasks: nothing may go on reading a socket for a page that is gone.
+impl Drop for Session {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 

@@ -8,20 +8,25 @@
 //! ```
 //!
 //! The out queue is bounded on purpose: if the page stops reading, sessions block on it, stop
-//! reading their sockets, and TCP flow control pushes back to the echo server.
+//! reading their sockets, and TCP flow control pushes back to the echo server. Each session's
+//! command queue is bounded too, and when it is full the WebSocket stops reading the page.
+//! Neither wait may keep a connection from hearing shutdown or its idle limits; how that is
+//! kept is described at [`read_frames`].
 //!
 //! Who may connect at all is decided before the upgrade, in [`crate::admission`].
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
-use futures_util::stream::SplitSink;
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::sync::mpsc::OwnedPermit;
 use tokio::sync::{broadcast, mpsc};
 use tracing::Instrument as _;
 use wire::{ClientMsg, Endpoint, ErrorCode, Payload, ServerMsg, SessionId};
@@ -30,7 +35,7 @@ use crate::AppState;
 use crate::admission::Admitted;
 use crate::limits::{Bucket, Slot};
 use crate::metrics::Limit;
-use crate::session::{Command, Outgoing, Refused, Session};
+use crate::session::{Command, Outgoing, Refused, Session, Waiting};
 
 /// Reports queued for one WebSocket before sessions wait.
 const OUT_QUEUE: usize = 64;
@@ -38,6 +43,11 @@ const OUT_QUEUE: usize = 64;
 /// first frame and was most of a session's memory; the page's messages are small, and the
 /// buffer still grows (up to the message limit) for a large one.
 const WS_READ_BUFFER: usize = 8 * 1024;
+
+/// How long a closing WebSocket waits for a page that has stopped reading: first for room for
+/// its close frame, then for the frames ahead of it to be written. Twice this stays under the
+/// relay's drain timeout, so shutdown is never held up by a page.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// How long a `wrote` report may wait for company before it goes out alone (see
 /// [`write_frames`]).
@@ -134,91 +144,84 @@ pub async fn upgrade(
 async fn serve(socket: WebSocket, state: Arc<AppState>, slot: Slot) {
     tracing::info!("connected");
     state.metrics.websocket_opened();
-    let (sink, mut stream) = socket.split();
+    let (sink, stream) = socket.split();
     let (out, queued) = mpsc::channel(OUT_QUEUE);
-
     let writer = write_frames(sink, queued);
-
-    let reader = async {
-        let limits = &state.limits;
-        let mut conn = Connection {
-            state: state.clone(),
-            out,
-            sessions: HashMap::new(),
-            tap: None,
-            rate: Bucket::new(limits.ws_msgs_per_sec, limits.ws_msgs_per_sec.saturating_mul(2)),
-        };
-        let listeners = [
-            (Endpoint::TcpEcho, state.tcp_echo),
-            (Endpoint::UdpEcho, state.udp_echo),
-            (Endpoint::HttpDemo, state.http_demo),
-        ]
-        .map(|(endpoint, address)| wire::Listener { endpoint, address: address.to_string() })
-        .to_vec();
-        let hello = ServerMsg::Hello {
-            protocol: wire::SUBPROTOCOL.into(),
-            endpoints: Endpoint::ALL.to_vec(),
-            listeners,
-        };
-        conn.send(hello).await;
-        let idle = Duration::from_secs(limits.ws_idle_secs);
-        let session_idle = Duration::from_secs(limits.session_idle_secs);
-        let mut sweep = tokio::time::interval(session_idle.min(Duration::from_secs(1)));
-        // A deadline, not a timeout around each wait: only the page's messages push it back.
-        let ws_deadline = tokio::time::sleep(idle);
-        tokio::pin!(ws_deadline);
-        loop {
-            let msg = tokio::select! {
-                _ = sweep.tick() => {
-                    conn.close_idle(session_idle).await;
-                    continue;
-                }
-                _ = state.shutdown.cancelled() => {
-                    let _ = conn.out.send(close(close_code::AWAY, "relay shutting down")).await;
-                    break;
-                }
-                _ = &mut ws_deadline => {
-                    state.metrics.limit_hit(Limit::WsIdle);
-                    let reason = format!("no message for {} s", idle.as_secs());
-                    let _ = conn.out.send(close(close_code::NORMAL, &reason)).await;
-                    break;
-                }
-                msg = stream.next() => {
-                    ws_deadline.as_mut().reset(tokio::time::Instant::now() + idle);
-                    msg
-                }
-            };
-            match msg {
-                Some(Ok(Message::Text(text))) if conn.rate.take() => conn.dispatch(&text).await,
-                Some(Ok(Message::Text(_))) => {
-                    conn.state.metrics.limit_hit(Limit::WsRate);
-                    let message = format!(
-                        "more than {} messages a second; this one was dropped (--ws-msgs-per-sec)",
-                        limits.ws_msgs_per_sec
-                    );
-                    conn.error(None, ErrorCode::RateLimited, message).await;
-                }
-                Some(Ok(Message::Binary(_))) => {
-                    let message =
-                        "binary frames are not part of this protocol; send JSON text frames";
-                    conn.error(None, ErrorCode::BinaryNotSupported, message.into()).await;
-                }
-                // Pings are answered by the WebSocket library itself.
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                Some(Ok(Message::Close(_))) | None => break,
-                Some(Err(err)) => {
-                    conn.fail(err).await;
-                    break;
-                }
+    let reader = read_frames(stream, Connection::new(state.clone(), out));
+    tokio::pin!(writer, reader);
+    tokio::select! {
+        () = &mut writer => reader.await,
+        () = &mut reader => {
+            // Everything for the page is queued. A page that has stopped reading gets
+            // CLOSE_GRACE to take it; then the connection is dropped, close frame or not.
+            if tokio::time::timeout(CLOSE_GRACE, writer).await.is_err() {
+                tracing::info!("the page is not reading; dropping the connection");
             }
         }
-        conn.close_all().await;
-    };
-
-    tokio::join!(writer, reader);
+    }
     state.metrics.websocket_closed();
     drop(slot);
     tracing::info!("disconnected");
+}
+
+/// What the reader waits for; one is handled at a time.
+enum Event {
+    Frame(Option<Result<Message, axum::Error>>),
+    /// Room for [`Connection::waiting`] in its session's queue.
+    Room(Option<OwnedPermit<Command>>),
+    Sweep,
+    Shutdown,
+    WsIdle,
+}
+
+/// Read the page's frames and act on them until the WebSocket ends; then close every session
+/// and queue the close frame the page should get, if any.
+///
+/// Handling a frame can wait: for room in a session's queue, or in the out queue when the page
+/// reads slowly. Neither wait may hold off shutdown or the idle limits, so the first is not an
+/// `await` at all (see [`Waiting`]) and the second is raced against both.
+async fn read_frames(mut stream: SplitStream<WebSocket>, mut conn: Connection) {
+    let state = conn.state.clone();
+    let limits = &state.limits;
+    let idle = Duration::from_secs(limits.ws_idle_secs);
+    let mut sweep = tokio::time::interval(conn.session_idle().min(Duration::from_secs(1)));
+    // A deadline, not a timeout around each wait: only the page's messages push it back.
+    let ws_deadline = tokio::time::sleep(idle);
+    tokio::pin!(ws_deadline);
+    conn.send(conn.hello()).await;
+    let farewell = loop {
+        let event = tokio::select! {
+            _ = state.shutdown.cancelled() => Event::Shutdown,
+            _ = &mut ws_deadline => Event::WsIdle,
+            _ = sweep.tick() => Event::Sweep,
+            room = room(&conn.waiting) => Event::Room(room),
+            frame = stream.next(), if conn.waiting.is_none() => {
+                ws_deadline.as_mut().reset(tokio::time::Instant::now() + idle);
+                Event::Frame(frame)
+            }
+        };
+        let flow = tokio::select! {
+            flow = conn.handle(event) => flow,
+            _ = state.shutdown.cancelled() => conn.handle(Event::Shutdown).await,
+            _ = &mut ws_deadline => conn.handle(Event::WsIdle).await,
+        };
+        if let ControlFlow::Break(farewell) = flow {
+            break farewell;
+        }
+    };
+    // Sessions first: their reports would otherwise compete with the close frame for room.
+    conn.close_all().await;
+    if let Some(frame) = farewell {
+        let _ = tokio::time::timeout(CLOSE_GRACE, conn.out.send(frame)).await;
+    }
+}
+
+/// Room for the waiting command, or never if none is waiting.
+async fn room(waiting: &Option<Waiting>) -> Option<OwnedPermit<Command>> {
+    match waiting {
+        Some(waiting) => waiting.room().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The sessions of one WebSocket and the queue their reports go out on.
@@ -226,6 +229,8 @@ struct Connection {
     state: Arc<AppState>,
     out: mpsc::Sender<Outgoing>,
     sessions: HashMap<SessionId, Session>,
+    /// A command for a session whose queue was full; no frame is read until it is delivered.
+    waiting: Option<Waiting>,
     /// Forwards tap events while this page watches.
     tap: Option<tokio::task::JoinHandle<()>>,
     /// The page's message rate.
@@ -233,6 +238,80 @@ struct Connection {
 }
 
 impl Connection {
+    fn new(state: Arc<AppState>, out: mpsc::Sender<Outgoing>) -> Connection {
+        let per_sec = state.limits.ws_msgs_per_sec;
+        Connection {
+            state,
+            out,
+            sessions: HashMap::new(),
+            waiting: None,
+            tap: None,
+            rate: Bucket::new(per_sec, per_sec.saturating_mul(2)),
+        }
+    }
+
+    fn hello(&self) -> ServerMsg {
+        let listeners = [
+            (Endpoint::TcpEcho, self.state.tcp_echo),
+            (Endpoint::UdpEcho, self.state.udp_echo),
+            (Endpoint::HttpDemo, self.state.http_demo),
+        ]
+        .map(|(endpoint, address)| wire::Listener { endpoint, address: address.to_string() })
+        .to_vec();
+        ServerMsg::Hello {
+            protocol: wire::SUBPROTOCOL.into(),
+            endpoints: Endpoint::ALL.to_vec(),
+            listeners,
+        }
+    }
+
+    fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.state.limits.session_idle_secs)
+    }
+
+    /// Act on one event; `Break` ends the WebSocket, with the close frame to send if any.
+    async fn handle(&mut self, event: Event) -> ControlFlow<Option<Outgoing>> {
+        let limits = &self.state.limits;
+        match event {
+            Event::Frame(Some(Ok(Message::Text(text)))) if self.rate.take() => {
+                self.dispatch(&text).await;
+            }
+            Event::Frame(Some(Ok(Message::Text(_)))) => {
+                self.state.metrics.limit_hit(Limit::WsRate);
+                let message = format!(
+                    "more than {} messages a second; this one was dropped (--ws-msgs-per-sec)",
+                    limits.ws_msgs_per_sec
+                );
+                self.error(None, ErrorCode::RateLimited, message).await;
+            }
+            Event::Frame(Some(Ok(Message::Binary(_)))) => {
+                let message = "binary frames are not part of this protocol; send JSON text frames";
+                self.error(None, ErrorCode::BinaryNotSupported, message.into()).await;
+            }
+            // Pings are answered by the WebSocket library itself.
+            Event::Frame(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
+            Event::Frame(Some(Ok(Message::Close(_))) | None) => return ControlFlow::Break(None),
+            Event::Frame(Some(Err(err))) => return ControlFlow::Break(self.fail(err)),
+            Event::Room(room) => {
+                let waiting = self.waiting.take().expect("room is only awaited for a command");
+                let session = waiting.session;
+                if let Err(refused) = waiting.deliver(room) {
+                    self.refused(session, refused).await;
+                }
+            }
+            Event::Sweep => self.close_idle().await,
+            Event::Shutdown => {
+                return ControlFlow::Break(Some(close(close_code::AWAY, "relay shutting down")));
+            }
+            Event::WsIdle => {
+                self.state.metrics.limit_hit(Limit::WsIdle);
+                let reason = format!("no message for {} s", limits.ws_idle_secs);
+                return ControlFlow::Break(Some(close(close_code::NORMAL, &reason)));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
     async fn send(&self, msg: ServerMsg) {
         // Fails only once the writer has stopped, i.e. the page is gone: nothing to tell it.
         let _ = self.out.send(Outgoing::Report(msg)).await;
@@ -243,8 +322,8 @@ impl Connection {
         self.send(ServerMsg::Error { session, code, message }).await;
     }
 
-    /// The WebSocket itself broke: say why with the proper close code, if we still can.
-    async fn fail(&self, err: axum::Error) {
+    /// The WebSocket itself broke: the close frame that says why, if anyone is left to get it.
+    fn fail(&self, err: axum::Error) -> Option<Outgoing> {
         let inner = err.into_inner();
         let (code, reason) = match inner.downcast_ref::<tungstenite::Error>() {
             Some(tungstenite::Error::Capacity(_)) => {
@@ -263,12 +342,12 @@ impl Connection {
                 | tungstenite::Error::AlreadyClosed,
             ) => {
                 tracing::info!(error = %inner, "connection lost");
-                return;
+                return None;
             }
             _ => (close_code::PROTOCOL, format!("WebSocket protocol error: {inner}")),
         };
         tracing::info!(code, %reason, "closing");
-        let _ = self.out.send(close(code, &reason)).await;
+        Some(close(code, &reason))
     }
 
     async fn dispatch(&mut self, text: &str) {
@@ -294,11 +373,18 @@ impl Connection {
         let Some(target) = self.sessions.get_mut(&session) else {
             return self.unknown(session).await;
         };
-        if let Err(Refused { code, message, fatal }) = target.command(command).await {
+        match target.command(command).await {
+            Ok(waiting) => self.waiting = waiting,
+            Err(refused) => self.refused(session, refused).await,
+        }
+    }
+
+    async fn refused(&mut self, session: SessionId, refused: Refused) {
+        let Refused { code, message, fatal } = refused;
+        if fatal {
+            self.end(session, Some((code, message))).await;
+        } else {
             self.error(Some(session), code, message).await;
-            if fatal {
-                self.close(session).await;
-            }
         }
     }
 
@@ -334,13 +420,24 @@ impl Connection {
     }
 
     async fn close(&mut self, session: SessionId) {
-        match self.sessions.remove(&session) {
-            Some(open) => {
-                open.close().await;
-                self.send(ServerMsg::Closed { session }).await;
-            }
-            None => self.unknown(session).await,
+        self.end(session, None).await;
+    }
+
+    /// Close `session`, then tell the page: `why` (if given) and `closed`. The socket is
+    /// closed before anything is queued, so a page that has stopped reading cannot keep it
+    /// open by leaving no room for the reports.
+    async fn end(&mut self, session: SessionId, why: Option<(ErrorCode, String)>) {
+        let Some(open) = self.sessions.remove(&session) else {
+            return self.unknown(session).await;
+        };
+        if self.waiting.as_ref().is_some_and(|waiting| waiting.session == session) {
+            self.waiting = None;
         }
+        open.close().await;
+        if let Some((code, message)) = why {
+            self.error(Some(session), code, message).await;
+        }
+        self.send(ServerMsg::Closed { session }).await;
     }
 
     async fn unknown(&self, session: SessionId) {
@@ -378,7 +475,8 @@ impl Connection {
         }));
     }
 
-    async fn close_idle(&mut self, limit: Duration) {
+    async fn close_idle(&mut self) {
+        let limit = self.session_idle();
         let idle: Vec<SessionId> = self
             .sessions
             .iter()
@@ -388,8 +486,7 @@ impl Connection {
         for session in idle {
             self.state.metrics.limit_hit(Limit::SessionIdle);
             let message = format!("no traffic for {} s; the session is closed", limit.as_secs());
-            self.error(Some(session), ErrorCode::IdleTimeout, message).await;
-            self.close(session).await;
+            self.end(session, Some((ErrorCode::IdleTimeout, message))).await;
         }
     }
 
@@ -397,6 +494,7 @@ impl Connection {
         if let Some(forwarding) = self.tap.take() {
             forwarding.abort();
         }
+        self.waiting = None;
         for (_, session) in self.sessions.drain() {
             session.close().await;
         }

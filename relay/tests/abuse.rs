@@ -415,3 +415,84 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     assert_eq!(status(relay.ws_with_headers(&learner("198.51.100.8")).await), 429);
     relay.stop().await;
 }
+
+/// Send 60 KB messages on session `id` and never read, until the relay stops reading this
+/// WebSocket: every buffer between page, relay and echo server is full, the session's writer
+/// is blocked and its command queue too. Returns the bytes whose `send` went through.
+async fn flood_until_stalled(ws: &mut Ws, id: u32) -> usize {
+    let chunk = "z".repeat(60_000);
+    let msg = serde_json::to_string(&ClientMsg::Send { session: id, data: Payload::Text(chunk) })
+        .unwrap();
+    let mut sent = 0;
+    // Loopback buffers hold a few tens of MB at most; 1 GB would mean the relay never stopped.
+    for _ in 0..16_000 {
+        let sending = ws.send(Message::text(msg.clone()));
+        match tokio::time::timeout(Duration::from_millis(500), sending).await {
+            Ok(done) => done.unwrap(),
+            Err(_) => return sent,
+        }
+        sent += 60_000;
+    }
+    panic!("the relay read 1 GB from a page that reads nothing back");
+}
+
+/// Polls `/metrics` until the counter of `limit` has been hit (or 20 s have passed).
+async fn wait_for_limit_hit(relay: &common::TestRelay, limit: &str) {
+    let line = format!("socklab_limit_hits_total{{limit=\"{limit}\"}}");
+    for _ in 0..200 {
+        if relay.metrics().await.contains(&line) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{limit} was never hit");
+}
+
+#[tokio::test]
+async fn a_stalled_session_is_still_closed_when_idle() {
+    let relay = common::start_with(|c| {
+        c.limits.session_idle_secs = 1;
+        c.limits.ws_msgs_per_sec = 1_000_000;
+        c.limits.session_bytes = u64::MAX;
+    })
+    .await;
+    let mut ws = relay.ws().await;
+    open(&mut ws, 1, Endpoint::TcpEcho).await;
+    let sent = flood_until_stalled(&mut ws, 1).await;
+    // The WebSocket reads nothing more from this page until session 1 has room, but the idle
+    // sweep must go on: the session has moved no byte for a second.
+    wait_for_limit_hit(&relay, "session_idle").await;
+    let mut other = relay.ws().await;
+    open(&mut other, 1, Endpoint::TcpEcho).await;
+    round_trip(&mut other, 1, "others are served meanwhile").await;
+    let mut echoed = 0;
+    loop {
+        match recv(&mut ws).await {
+            ServerMsg::Read { data, .. } => echoed += data.as_bytes().len(),
+            ServerMsg::Wrote { .. } => {}
+            ServerMsg::Error { session: Some(1), code: ErrorCode::IdleTimeout, .. } => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(recv(&mut ws).await, ServerMsg::Closed { session: 1 });
+    assert!(echoed < sent, "closed while stalled, yet all {sent} bytes came back");
+    drop(ws);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_is_not_held_up_by_a_stalled_page() {
+    let relay = common::start_with(|c| {
+        c.limits.ws_msgs_per_sec = 1_000_000;
+        c.limits.session_bytes = u64::MAX;
+    })
+    .await;
+    let mut reading = bystander(&relay).await;
+    let mut stalled = relay.ws().await;
+    open(&mut stalled, 1, Endpoint::TcpEcho).await;
+    flood_until_stalled(&mut stalled, 1).await;
+    // `stop` fails if any WebSocket task outlives the drain: the stalled page (which will never
+    // read its close frame) must be dropped in time, and the reading one closed properly.
+    relay.stop().await;
+    expect_close(&mut reading, CloseCode::Away).await;
+}
