@@ -23,9 +23,9 @@ if [ "${1:-}" != --isolated ]; then
     timed cargo test --quiet --no-run --all-features
     timed wasm cargo test --quiet --no-run --target wasm32-unknown-unknown -p sim -p frontend
 
-    phase "3/4 build the site and the release relay (what ./dev run serves)"
+    phase "3/4 build the site, the release relay (what ./dev run serves) and the load generator"
     timed scripts/build-site.sh
-    timed cargo build --quiet --release -p relay
+    timed cargo build --quiet --release -p relay -p loadgen
 
     if unshare --net true 2>/dev/null; then
         exec unshare --net -- bash -c 'ip link set lo up && exec "$0" --isolated' "$0"
@@ -42,3 +42,6 @@ echo "-- deployment artefacts: k8s manifests, Dockerfile, compose file, nginx en
 timed scripts/check-deploy.sh
 echo "-- end to end: the relay binary, the built site, Chromium" >&2
 timed node --test e2e/
+echo "-- soak, short (docs/BENCHMARKS.md has the 10-minute one): every byte compared, memory and" >&2
+echo "   descriptors back after the pages leave, SIGTERM under load closes every page with 1001" >&2
+timed target/release/socklab-loadgen soak --clients 50 --secs 10

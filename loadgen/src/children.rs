@@ -115,8 +115,9 @@ pub struct Relay {
     pub command: String,
 }
 
-/// Start `bin` with every listener on a free 127.0.0.1 port and wait for its "running" line.
-pub async fn start_relay(bin: &Path, max_sessions: u32) -> anyhow::Result<Relay> {
+/// Start `bin` with every listener on a free 127.0.0.1 port (and `extra` flags) and wait for
+/// its "running" line.
+pub async fn start_relay(bin: &Path, max_sessions: u32, extra: &[&str]) -> anyhow::Result<Relay> {
     if !bin.is_file() {
         bail!(
             "no relay binary at {}: build it with `cargo build -p relay --release --bin \
@@ -144,6 +145,7 @@ pub async fn start_relay(bin: &Path, max_sessions: u32) -> anyhow::Result<Relay>
             args.extend([flag.to_string(), value.to_string()]);
         }
     }
+    args.extend(extra.iter().map(|arg| arg.to_string()));
     let command = format!("{} {}", bin.display(), args.join(" "));
 
     let mut child = Command::new(bin)

@@ -22,6 +22,28 @@ pub struct Cli {
 pub enum Command {
     /// Open many tcp-echo sessions and report the relay's resident memory per session.
     Memory(MemoryArgs),
+    /// Many clients for a long time, random message sizes, every byte compared; then memory
+    /// and descriptors back to baseline, and SIGTERM under load.
+    Soak(SoakArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SoakArgs {
+    /// Concurrent WebSocket clients, each with one tcp-echo session.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=5000))]
+    pub clients: u32,
+
+    /// Seconds of load (the documented soak is 600).
+    #[arg(long = "secs", default_value = "600", value_parser = positive_seconds)]
+    pub duration: Duration,
+
+    /// Largest message, in bytes; each message's size is drawn uniformly from 0 to this.
+    #[arg(long, default_value_t = 64 * 1024, value_parser = clap::value_parser!(u32).range(0..=1 << 20))]
+    pub max_bytes: u32,
+
+    /// Seed of the message sizes and contents: the same seed sends the same messages.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(clap::Args, Debug)]

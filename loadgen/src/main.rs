@@ -20,6 +20,11 @@
 //! and reads the relay's resident memory (VmRSS) before and after: the cost of one idle
 //! learner's session, which decides how many learners one small machine can hold.
 //!
+//! **Soak mode** (`socklab-loadgen soak`) runs 500 pages for ten minutes with messages of
+//! random sizes up to 64 KiB, compares every echoed byte, then checks that the relay's memory
+//! and descriptors come back once they leave and that SIGTERM under load closes every page
+//! with 1001 (see `src/soak.rs`).
+//!
 //! The load generator starts the release relay (and websockify) itself, on 127.0.0.1 only,
 //! and stops them at the end; every wait is bounded. It shares the machine's cores with what
 //! it measures, which the report's CPU columns make visible.
@@ -32,6 +37,7 @@ mod fdlimit;
 mod memory;
 mod procfs;
 mod report;
+mod soak;
 mod throughput;
 
 use clap::Parser as _;
@@ -44,6 +50,7 @@ async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         Some(cli::Command::Memory(args)) => memory::run(&cli.relay, &args).await,
+        Some(cli::Command::Soak(args)) => soak::run(&cli.relay, &args).await,
         None => throughput::run(&cli.relay, &cli.throughput).await,
     };
     match result {

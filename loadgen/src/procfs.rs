@@ -18,6 +18,13 @@ pub fn rss_bytes(pid: u32) -> anyhow::Result<u64> {
     Ok(kib * 1024)
 }
 
+/// Descriptors the process has open (entries of /proc/<pid>/fd).
+pub fn open_fds(pid: u32) -> anyhow::Result<u64> {
+    let path = format!("/proc/{pid}/fd");
+    let entries = std::fs::read_dir(&path).with_context(|| format!("listing {path}"))?;
+    Ok(entries.count() as u64)
+}
+
 /// CPU time (user + system, all threads) the process has used so far.
 pub fn cpu_time(pid: Pid) -> anyhow::Result<Duration> {
     let path = match pid {
@@ -93,6 +100,7 @@ mod tests {
         }
         assert_eq!(found.len(), 1, "sleep should be sh's only child");
         assert!(tree_cpu_time(pid).is_ok() && rss_bytes(pid).unwrap() > 0);
+        assert!(open_fds(pid).unwrap() >= 3, "stdin, stdout and stderr at least");
         for sleeper in found {
             let sleeper = rustix::process::Pid::from_raw(sleeper as i32).unwrap();
             rustix::process::kill_process(sleeper, rustix::process::Signal::TERM).unwrap();

@@ -2,6 +2,7 @@
 
 use crate::cli::ThroughputArgs;
 use crate::memory::Measured;
+use crate::soak::Soaked;
 use crate::throughput::{Results, Row};
 
 /// Resident bytes per session the relay should stay within (WebSocket share + upstream TCP).
@@ -146,6 +147,62 @@ pub fn thousands(n: u64) -> String {
         out.push(digit);
     }
     out
+}
+
+pub fn soak(relay: &str, soaked: &Soaked) {
+    let mib = |bytes: u64| format!("{:.1}", bytes as f64 / f64::from(1 << 20));
+    let totals = &soaked.totals;
+    println!(
+        "### Soak: {} WebSocket clients × {} s, messages of 0–{} random bytes\n",
+        soaked.clients,
+        soaked.secs,
+        thousands(soaked.max_bytes as u64)
+    );
+    println!("- relay: `{relay}`");
+    println!("- cores on this machine: {}\n", cores());
+    println!(
+        "| round trips | of them batches | MiB sent | MiB echoed | sessions opened | mismatched | lost |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        thousands(totals.round_trips),
+        thousands(totals.batches),
+        mib(totals.bytes_sent),
+        mib(totals.bytes_echoed),
+        thousands(totals.sessions),
+        totals.mismatches,
+        totals.lost
+    );
+    println!(
+        "| relay process | at start | after the warm-up (baseline) | peak | after they left |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| resident memory (MiB) | {} | {} | {} | {} |",
+        mib(soaked.cold_rss),
+        mib(soaked.rss.baseline),
+        mib(soaked.rss.peak),
+        mib(soaked.rss.after)
+    );
+    println!(
+        "| open descriptors | | {} | {} | {} |\n",
+        soaked.fds.baseline, soaked.fds.peak, soaked.fds.after
+    );
+    println!(
+        "SIGTERM under load: {} of {} clients got close code 1001; the relay exited in {} ms.\n",
+        soaked.going_away,
+        soaked.shutdown_clients,
+        soaked.exit_after.as_millis()
+    );
+    if soaked.failures.is_empty() {
+        println!("Nothing lost, nothing leaked.");
+    } else {
+        println!("**Failed:**\n");
+        for failure in &soaked.failures {
+            println!("- {failure}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ pub struct Results {
 
 pub async fn run(relay_args: &RelayArgs, args: &ThroughputArgs) -> anyhow::Result<()> {
     // One session per WebSocket: the relay's default session limit is plenty.
-    let relay = children::start_relay(&relay_args.relay_bin, 8).await?;
+    let relay = children::start_relay(&relay_args.relay_bin, 8, &[]).await?;
     let measured = measure_all(&relay, args).await;
     let relay_output = relay.process.last_output();
     let stopped = relay.process.stop().await;
