@@ -115,9 +115,36 @@ pub struct Relay {
     pub command: String,
 }
 
+/// Where the servers under test may run: anywhere, or on one core only (`--pin`).
+#[derive(Debug, Clone, Copy)]
+pub enum Cores {
+    Any,
+    Only(usize),
+}
+
+impl Cores {
+    /// A command that runs `bin` on these cores (util-linux's `taskset`, which execs `bin` in
+    /// the same process, so its pid and /proc times are `bin`'s).
+    fn command(self, bin: &Path) -> Command {
+        match self {
+            Cores::Any => Command::new(bin),
+            Cores::Only(core) => {
+                let mut command = Command::new("taskset");
+                command.arg("--cpu-list").arg(core.to_string()).arg(bin);
+                command
+            }
+        }
+    }
+}
+
 /// Start `bin` with every listener on a free 127.0.0.1 port (and `extra` flags) and wait for
 /// its "running" line.
-pub async fn start_relay(bin: &Path, max_sessions: u32, extra: &[&str]) -> anyhow::Result<Relay> {
+pub async fn start_relay(
+    bin: &Path,
+    cores: Cores,
+    max_sessions: u32,
+    extra: &[&str],
+) -> anyhow::Result<Relay> {
     if !bin.is_file() {
         bail!(
             "no relay binary at {}: build it with `cargo build -p relay --release --bin \
@@ -148,7 +175,8 @@ pub async fn start_relay(bin: &Path, max_sessions: u32, extra: &[&str]) -> anyho
     args.extend(extra.iter().map(|arg| arg.to_string()));
     let command = format!("{} {}", bin.display(), args.join(" "));
 
-    let mut child = Command::new(bin)
+    let mut child = cores
+        .command(bin)
         .args(&args)
         // Warnings only: an info line per WebSocket would be thousands of lines to drain.
         .env("RUST_LOG", "warn")
@@ -246,11 +274,16 @@ pub struct Websockify {
 
 /// Start websockify in inetd mode: we bind the listening socket and hand it over as stdin,
 /// so there is no window in which the port is free and no need to poll until it listens.
-pub fn start_websockify(bin: &Path, target: SocketAddr) -> anyhow::Result<Websockify> {
+pub fn start_websockify(
+    bin: &Path,
+    cores: Cores,
+    target: SocketAddr,
+) -> anyhow::Result<Websockify> {
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .context("binding a port for websockify")?;
     let addr = listener.local_addr()?;
-    let mut child = Command::new(bin)
+    let mut child = cores
+        .command(bin)
         .arg("--inetd")
         .arg(target.to_string())
         .stdin(Stdio::from(OwnedFd::from(listener)))

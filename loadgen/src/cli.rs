@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::children;
+
 /// Measure SockLab's relay against raw TCP and websockify (default), or its memory per
 /// session (`memory`). Starts and stops the relay and websockify itself, on 127.0.0.1 only.
 #[derive(clap::Parser, Debug)]
@@ -52,7 +54,23 @@ pub struct RelayArgs {
     /// `cargo build -p relay --release --bin socklab-relay`).
     #[arg(long, global = true, default_value = "target/release/socklab-relay")]
     pub relay_bin: PathBuf,
+
+    /// Run the load generator on core 0 and the servers under test (relay, websockify) on
+    /// core 1, so that they do not take turns on the same cores: the fair comparison on a
+    /// 2-core machine.
+    #[arg(long, global = true)]
+    pub pin: bool,
 }
+
+impl RelayArgs {
+    pub fn server_cores(&self) -> children::Cores {
+        if self.pin { children::Cores::Only(SERVER_CORE) } else { children::Cores::Any }
+    }
+}
+
+/// With `--pin`: the load generator's core and the servers' core.
+pub const LOADGEN_CORE: usize = 0;
+pub const SERVER_CORE: usize = 1;
 
 #[derive(clap::Args, Debug)]
 pub struct ThroughputArgs {

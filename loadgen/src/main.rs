@@ -45,14 +45,23 @@ use clap::Parser as _;
 // Multi-threaded on purpose: a single-threaded client takes turns with the echo server instead
 // of overlapping with it and under-loads the direct target (measured: ~47,000 instead of
 // 65,000–95,000 round trips/s), which would flatter the relay/direct ratio.
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    let result = match cli.command {
-        Some(cli::Command::Memory(args)) => memory::run(&cli.relay, &args).await,
-        Some(cli::Command::Soak(args)) => soak::run(&cli.relay, &args).await,
-        None => throughput::run(&cli.relay, &cli.throughput).await,
-    };
+    if cli.relay.pin {
+        // Before the runtime starts: its threads inherit this thread's cores.
+        if let Err(err) = pin_to(cli::LOADGEN_CORE) {
+            eprintln!("socklab-loadgen: --pin: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Some(cli::Command::Memory(args)) => memory::run(&cli.relay, args).await,
+            Some(cli::Command::Soak(args)) => soak::run(&cli.relay, args).await,
+            None => throughput::run(&cli.relay, &cli.throughput).await,
+        }
+    });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
@@ -60,4 +69,10 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn pin_to(core: usize) -> std::io::Result<()> {
+    let mut cores = rustix::thread::CpuSet::new();
+    cores.set(core);
+    Ok(rustix::thread::sched_setaffinity(None, &cores)?)
 }

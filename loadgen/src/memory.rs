@@ -63,7 +63,9 @@ pub async fn run(relay_args: &RelayArgs, args: &MemoryArgs) -> anyhow::Result<()
     if let Some(why) = &shortfall {
         eprintln!("memory: {why}");
     }
-    let relay = children::start_relay(&relay_args.relay_bin, per_ws, &[]).await?;
+    let relay =
+        children::start_relay(&relay_args.relay_bin, relay_args.server_cores(), per_ws, &[])
+            .await?;
     let measured = measure(&relay, sessions, per_ws, args.bytes).await;
     let relay_output = relay.process.last_output();
     let stopped = relay.process.stop().await;

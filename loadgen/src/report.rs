@@ -1,6 +1,7 @@
 //! Markdown tables on stdout, ready to paste into docs/BENCHMARKS.md.
 
-use crate::cli::ThroughputArgs;
+use crate::children::Cores;
+use crate::cli::{LOADGEN_CORE, ThroughputArgs};
 use crate::memory::Measured;
 use crate::soak::Soaked;
 use crate::throughput::{Results, Row};
@@ -8,23 +9,37 @@ use crate::throughput::{Results, Row};
 /// Resident bytes per session the relay should stay within (WebSocket share + upstream TCP).
 const SESSION_BUDGET: u64 = 30_000;
 
-pub fn throughput(args: &ThroughputArgs, relay: &str, websockify: &str, results: &Results) {
+pub fn throughput(
+    args: &ThroughputArgs,
+    cores: Cores,
+    relay: &str,
+    websockify: &str,
+    results: &Results,
+) {
     println!(
         "### {} clients × {} B, closed loop, {:?} warm-up + {:?} measured per target\n",
         args.clients, args.bytes, args.warmup, args.measure
     );
     println!("- relay: `{relay}`");
     println!("- websockify: `{websockify}`");
-    println!("- cores on this machine: {}\n", cores());
+    match cores {
+        Cores::Any => {
+            println!("- cores on this machine: {}, shared by all\n", machine_cores())
+        }
+        Cores::Only(core) => println!(
+            "- pinned (`--pin`): relay and websockify on core {core}, the load generator on \
+             core {LOADGEN_CORE}\n"
+        ),
+    }
     println!(
         "| target | round trips/s | p50 µs | p99 µs | round trips | mismatches | CPU loadgen | \
-         CPU relay | CPU websockify |"
+         CPU relay | CPU websockify | server CPU µs per round trip |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in [&results.direct, &results.relay, &results.websockify] {
         let latency = &row.tally.latency_us;
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {} | {:.1} |",
             row.target,
             thousands(row.per_second().round() as u64),
             thousands(latency.value_at_quantile(0.50)),
@@ -34,12 +49,14 @@ pub fn throughput(args: &ThroughputArgs, relay: &str, websockify: &str, results:
             row.cpu.loadgen,
             row.cpu.relay,
             row.cpu.websockify.map_or("—".into(), |cores| format!("{cores:.2}")),
+            row.server_us_per_round_trip(),
         );
     }
     println!(
         "\nCPU columns: cores busy during the measured window. The relay process also hosts \
          the tcp-echo server, so it works in every row; websockify counts its forked \
-         per-connection children.\n"
+         per-connection children. Server CPU per round trip: the relay process (echo \
+         server included) plus websockify where it is in the path, per round trip.\n"
     );
 
     let p99 = |row: &Row| row.tally.latency_us.value_at_quantile(0.99) as f64;
@@ -58,6 +75,18 @@ pub fn throughput(args: &ThroughputArgs, relay: &str, websockify: &str, results:
             name: "relay / direct throughput",
             value: results.relay.per_second() / results.direct.per_second(),
             goal: Goal::AtLeast(0.5),
+        },
+        Ratio {
+            name: "server CPU per round trip, relay / direct",
+            value: results.relay.server_us_per_round_trip()
+                / results.direct.server_us_per_round_trip(),
+            goal: Goal::AtMost(2.0),
+        },
+        Ratio {
+            name: "server CPU per round trip, websockify / relay",
+            value: results.websockify.server_us_per_round_trip()
+                / results.relay.server_us_per_round_trip(),
+            goal: Goal::AtLeast(8.0),
         },
     ];
     println!("| ratio | value | target | met |");
@@ -132,7 +161,7 @@ enum Goal {
 }
 
 /// Cores available to this process, as the reader of a table needs to know.
-pub fn cores() -> usize {
+fn machine_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
@@ -159,7 +188,7 @@ pub fn soak(relay: &str, soaked: &Soaked) {
         thousands(soaked.max_bytes as u64)
     );
     println!("- relay: `{relay}`");
-    println!("- cores on this machine: {}\n", cores());
+    println!("- cores on this machine: {}\n", machine_cores());
     println!(
         "| round trips | of them batches | MiB sent | MiB echoed | sessions opened | mismatched | lost |"
     );

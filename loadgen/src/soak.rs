@@ -108,8 +108,13 @@ pub async fn run(relay_args: &RelayArgs, args: &SoakArgs) -> anyhow::Result<()> 
     fdlimit::raise_open_files(3 * u64::from(args.clients) + 256)?;
     // A 64 KiB message travels as base64 inside JSON: about 88 KiB on the wire.
     let max_message = (args.max_bytes as usize * 4 / 3 + 4096).max(64 * 1024).to_string();
-    let relay =
-        children::start_relay(&relay_args.relay_bin, 1, &["--max-message", &max_message]).await?;
+    let relay = children::start_relay(
+        &relay_args.relay_bin,
+        relay_args.server_cores(),
+        1,
+        &["--max-message", &max_message],
+    )
+    .await?;
     let mut soaked = Soaked {
         clients: args.clients,
         secs: args.duration.as_secs(),

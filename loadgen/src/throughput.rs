@@ -25,6 +25,13 @@ impl Row {
     pub fn per_second(&self) -> f64 {
         self.tally.round_trips as f64 / self.measured.as_secs_f64()
     }
+
+    /// CPU time the server side (the relay process, which hosts the echo server, plus
+    /// websockify if it is in the path) spent per round trip, in µs.
+    pub fn server_us_per_round_trip(&self) -> f64 {
+        let cores = self.cpu.relay + self.cpu.websockify.unwrap_or(0.0);
+        cores * 1e6 / self.per_second()
+    }
 }
 
 /// Cores kept busy during the measured window, per process (2.0 = both cores of a 2-core
@@ -47,25 +54,36 @@ pub struct Results {
 
 pub async fn run(relay_args: &RelayArgs, args: &ThroughputArgs) -> anyhow::Result<()> {
     // One session per WebSocket: the relay's default session limit is plenty.
-    let relay = children::start_relay(&relay_args.relay_bin, 8, &[]).await?;
-    let measured = measure_all(&relay, args).await;
+    let relay =
+        children::start_relay(&relay_args.relay_bin, relay_args.server_cores(), 8, &[]).await?;
+    let measured = measure_all(&relay, relay_args.server_cores(), args).await;
     let relay_output = relay.process.last_output();
     let stopped = relay.process.stop().await;
     let (results, websockify_command) = children::with_output(measured, relay_output)?;
     stopped?;
-    report::throughput(args, &relay.command, &websockify_command, &results);
+    report::throughput(
+        args,
+        relay_args.server_cores(),
+        &relay.command,
+        &websockify_command,
+        &results,
+    );
     for row in [&results.direct, &results.relay, &results.websockify] {
         closed_loop::check(row.target, &row.tally)?;
     }
     Ok(())
 }
 
-async fn measure_all(relay: &Relay, args: &ThroughputArgs) -> anyhow::Result<(Results, String)> {
+async fn measure_all(
+    relay: &Relay,
+    cores: children::Cores,
+    args: &ThroughputArgs,
+) -> anyhow::Result<(Results, String)> {
     let relay_pid = relay.process.pid()?;
     let direct = measure(Target::Direct(relay.tcp_echo), relay_pid, None, args).await?;
     let via_relay = measure(Target::Relay(relay.site), relay_pid, None, args).await?;
 
-    let websockify = children::start_websockify(&args.websockify, relay.tcp_echo)?;
+    let websockify = children::start_websockify(&args.websockify, cores, relay.tcp_echo)?;
     let pid = websockify.process.pid()?;
     let bridged = measure(Target::Websockify(websockify.addr), relay_pid, Some(pid), args).await;
     let websockify_output = websockify.process.last_output();
