@@ -13,8 +13,10 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// (`dirty_decay_ms`), at once rather than lazily (`muzzy_decay_ms:0`: lazily freed pages
 /// still count as resident), and a background thread does it even when the relay is idle —
 /// which is exactly when a classroom has left.
-// The one exported symbol of the relay: jemalloc looks it up by this name, and nothing else
-// in the process defines it (the allocator is linked with its `_rjem_` prefix).
+///
+/// The relay's one exported symbol (hence the `unsafe` attribute): jemalloc looks it up by
+/// this name, and nothing else in the process defines it, since the allocator is linked with
+/// its `_rjem_` prefix.
 #[allow(unsafe_code)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static MALLOC_CONF: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
