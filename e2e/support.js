@@ -39,7 +39,15 @@ export function listening(stdout) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
         if (!line.startsWith('{')) continue;
-        const event = JSON.parse(line);
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch (err) {
+          // Thrown here, it would escape the stream's handler and kill the whole test run.
+          stdout.off('data', onData);
+          fail(new Error(`the relay printed a line that is not JSON: ${line} (${err.message})`));
+          return;
+        }
         if (event.event === 'listening') {
           stdout.off('data', onData);
           ok(event);
