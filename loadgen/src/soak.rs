@@ -15,7 +15,9 @@
 //!    after the warm-up (RSS within 10 %, descriptors exactly): ten minutes may not leave
 //!    more behind than a few seconds did.
 //! 3. **Shutdown under load**: the clients come back, and the relay gets SIGTERM mid-load.
-//!    Every client must get close code 1001, and the relay must exit 0 within its drain.
+//!    Every client must get close code 1001 — with nothing before it but the reports of its
+//!    echo: the echo server stops only after the WebSockets — and the relay must exit 0
+//!    within its drain.
 //!
 //! Any mismatch, loss, leak or missing 1001 fails the run (exit code 1) after the report.
 
@@ -420,15 +422,6 @@ async fn run_client(
                     }
                 }
                 ServerMsg::Wrote { session: s, .. } if s == session => wrotes += 1,
-                // At shutdown the echo server closes its connections too, and the relay may
-                // report that before its own close frame, which must still follow.
-                ServerMsg::PeerClosed { .. } | ServerMsg::PeerReset { .. }
-                    if matches!(until, Until::GoingAway) =>
-                {
-                    loop {
-                        next(ws).await?;
-                    }
-                }
                 other => return Err(anyhow!("unexpected message from the relay: {other:?}").into()),
             }
         }

@@ -29,7 +29,8 @@
 //!
 //! Shutdown is cooperative: every task watches one [`CancellationToken`]; on Ctrl-C/SIGTERM it
 //! is cancelled, listeners stop accepting, each WebSocket is closed with code 1001 ("going
-//! away"), and [`Relay::serve`] returns once they have all finished.
+//! away"), then the echo and HTTP endpoints stop, and [`Relay::serve`] returns once they have
+//! all finished.
 
 pub mod admission;
 pub mod config;
@@ -135,18 +136,24 @@ impl Relay {
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
         });
+        // The endpoints stop only once the WebSockets have gone: a page's last word at shutdown
+        // is its close frame (1001), not its session's echo server hanging up first.
+        let endpoints = TaskTracker::new();
+        let endpoints_stop = CancellationToken::new();
         let tcp_idle = Duration::from_secs(limits.tcp_idle_secs);
-        tasks.spawn(echo::serve_tcp(self.tcp_echo, tcp_idle, tap.clone(), shutdown.clone()));
+        let tcp = echo::serve_tcp(self.tcp_echo, tcp_idle, tap.clone(), endpoints_stop.clone());
+        endpoints.spawn(tcp);
         let udp = echo::serve_udp(
             self.udp_echo,
             limits.udp_per_sec,
             tap,
             state.metrics.clone(),
-            shutdown.clone(),
+            endpoints_stop.clone(),
         );
-        tasks.spawn(udp);
+        endpoints.spawn(udp);
         let header_timeout = Duration::from_secs(limits.http_header_secs);
-        tasks.spawn(http_demo::serve(self.http_demo, header_timeout, shutdown.clone()));
+        endpoints.spawn(http_demo::serve(self.http_demo, header_timeout, endpoints_stop.clone()));
+        endpoints.close();
 
         let app = site::router(&self.config.site_dir, state);
         // Every WebSocket report is a small frame the page is waiting for. With Nagle's
@@ -164,10 +171,17 @@ impl Relay {
             .context("HTTP server failed")?;
 
         tasks.close();
-        // Every task bounds its own wait for a page that stopped reading (`ws::CLOSE_GRACE`),
-        // so one still running here is a bug, not a slow client: say so, and fail.
-        if tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait()).await.is_err() {
-            anyhow::bail!("{} tasks still running {DRAIN_TIMEOUT:?} after shutdown", tasks.len());
+        // Every WebSocket bounds its own wait for a page that stopped reading
+        // (`ws::CLOSE_GRACE`), so one still running here is a bug, not a slow client: say so,
+        // and fail — after stopping the endpoints all the same.
+        let drained = tokio::time::timeout(DRAIN_TIMEOUT, tasks.wait()).await;
+        endpoints_stop.cancel();
+        let stopped = tokio::time::timeout(DRAIN_TIMEOUT, endpoints.wait()).await;
+        if drained.is_err() {
+            anyhow::bail!("{} WebSockets still open {DRAIN_TIMEOUT:?} after shutdown", tasks.len());
+        }
+        if stopped.is_err() {
+            anyhow::bail!("{} endpoints still running after shutdown", endpoints.len());
         }
         Ok(())
     }
