@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -61,8 +62,27 @@ async fn chunked() -> impl IntoResponse {
     Body::from_stream(stream)
 }
 
+/// One client's connection to `routes` ([`router`]), served until it closes: keep-alive, and
+/// cut off if its request headers take longer than `header_timeout`. Public for the fuzz
+/// target (relay/fuzz), which runs it over an in-memory stream.
+pub async fn serve_connection<I>(
+    io: I,
+    routes: Router,
+    header_timeout: Duration,
+) -> Result<(), hyper::Error>
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(routes))
+        .await
+}
+
 pub async fn serve(listener: TcpListener, header_timeout: Duration, shutdown: CancellationToken) {
-    let service = TowerToHyperService::new(router());
+    let routes = router();
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -75,14 +95,9 @@ pub async fn serve(listener: TcpListener, header_timeout: Duration, shutdown: Ca
                 }
             },
         };
-        let service = service.clone();
-        let shutdown = shutdown.clone();
+        let (routes, shutdown) = (routes.clone(), shutdown.clone());
         tokio::spawn(async move {
-            let connection = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
+            let connection = serve_connection(stream, routes, header_timeout);
             tokio::select! {
                 _ = shutdown.cancelled() => {}
                 result = connection => if let Err(err) = result {

@@ -216,6 +216,13 @@ async fn read_frames(mut stream: SplitStream<WebSocket>, mut conn: Connection) {
     }
 }
 
+/// A page's text frame as a message, or the `bad_message` report's text saying why not. Public
+/// for the fuzz target (relay/fuzz), which feeds it whatever a stranger could send.
+pub fn parse(text: &str) -> Result<ClientMsg, String> {
+    serde_json::from_str(text)
+        .map_err(|err| format!("not a valid message: {err} (see docs/PROTOCOL.md)"))
+}
+
 /// Room for the waiting command, or never if none is waiting.
 async fn room(waiting: &Option<Waiting>) -> Option<OwnedPermit<Command>> {
     match waiting {
@@ -351,12 +358,9 @@ impl Connection {
     }
 
     async fn dispatch(&mut self, text: &str) {
-        let msg = match serde_json::from_str::<ClientMsg>(text) {
+        let msg = match parse(text) {
             Ok(msg) => msg,
-            Err(err) => {
-                let message = format!("not a valid message: {err} (see docs/PROTOCOL.md)");
-                return self.error(None, ErrorCode::BadMessage, message).await;
-            }
+            Err(message) => return self.error(None, ErrorCode::BadMessage, message).await,
         };
         let (session, command) = match msg {
             ClientMsg::Open { session, endpoint } => return self.open(session, endpoint).await,
