@@ -187,11 +187,15 @@ async fn read_frames(mut stream: SplitStream<WebSocket>, mut conn: Connection) {
     let mut sweep = tokio::time::interval(conn.session_idle().min(Duration::from_secs(1)));
     // A deadline, not a timeout around each wait: only the page's messages push it back.
     let ws_deadline = tokio::time::sleep(idle);
-    tokio::pin!(ws_deadline);
+    // One wait for shutdown per WebSocket, polled again for each frame: every connection
+    // shares the token, and a fresh wait per frame would register and unregister a waiter on
+    // its shared list each time.
+    let shutdown = state.shutdown.cancelled();
+    tokio::pin!(ws_deadline, shutdown);
     conn.send(conn.hello()).await;
     let farewell = loop {
         let event = tokio::select! {
-            _ = state.shutdown.cancelled() => Event::Shutdown,
+            () = &mut shutdown => Event::Shutdown,
             _ = &mut ws_deadline => Event::WsIdle,
             _ = sweep.tick() => Event::Sweep,
             room = room(&conn.waiting) => Event::Room(room),
@@ -200,9 +204,12 @@ async fn read_frames(mut stream: SplitStream<WebSocket>, mut conn: Connection) {
                 Event::Frame(frame)
             }
         };
+        // Handling nearly always finishes at its first poll; `biased` tries it first, so the
+        // other two are only polled when it has to wait.
         let flow = tokio::select! {
+            biased;
             flow = conn.handle(event) => flow,
-            _ = state.shutdown.cancelled() => conn.handle(Event::Shutdown).await,
+            () = &mut shutdown => conn.handle(Event::Shutdown).await,
             _ = &mut ws_deadline => conn.handle(Event::WsIdle).await,
         };
         if let ControlFlow::Break(farewell) = flow {
