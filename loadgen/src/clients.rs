@@ -160,14 +160,19 @@ pub async fn send(ws: &mut Ws, msg: &ClientMsg) -> anyhow::Result<()> {
 /// The relay's next protocol message.
 pub async fn recv(ws: &mut Ws) -> anyhow::Result<ServerMsg> {
     match next_frame(ws).await? {
-        Message::Text(text) => serde_json::from_str(&text)
-            .with_context(|| format!("the relay sent a message we cannot parse: {text}")),
+        Message::Text(text) => parse(&text),
         other => bail!("expected a text frame from the relay, got {other:?}"),
     }
 }
 
+/// One of the relay's text frames as a protocol message.
+pub fn parse(text: &str) -> anyhow::Result<ServerMsg> {
+    serde_json::from_str(text)
+        .with_context(|| format!("the relay sent a message we cannot parse: {text}"))
+}
+
 /// The next data or close frame; pings are answered by tungstenite and skipped here.
-async fn next_frame(ws: &mut Ws) -> anyhow::Result<Message> {
+pub async fn next_frame(ws: &mut Ws) -> anyhow::Result<Message> {
     loop {
         match ws.next().await {
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,

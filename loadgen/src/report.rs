@@ -123,7 +123,6 @@ pub fn memory(relay: &str, m: &Measured) {
         thousands((f64::from(m.sessions) / open_secs).round() as u64)
     );
     let per_session = |rss: u64| rss.saturating_sub(m.rss.start) / u64::from(m.sessions);
-    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
     println!("| relay VmRSS | MiB | per session |");
     println!("|---|---:|---:|");
     println!("| at start | {:.1} | — |", mib(m.rss.start));
@@ -161,6 +160,11 @@ enum Goal {
 }
 
 /// Cores available to this process, as the reader of a table needs to know.
+/// `bytes` in MiB.
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1 << 20)
+}
+
 fn machine_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -179,7 +183,6 @@ pub fn thousands(n: u64) -> String {
 }
 
 pub fn soak(relay: &str, soaked: &Soaked) {
-    let mib = |bytes: u64| format!("{:.1}", bytes as f64 / f64::from(1 << 20));
     let totals = &soaked.totals;
     println!(
         "### Soak: {} WebSocket clients × {} s, messages of 0–{} random bytes\n",
@@ -194,7 +197,7 @@ pub fn soak(relay: &str, soaked: &Soaked) {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {} | {} | {:.1} | {:.1} | {} | {} | {} |\n",
         thousands(totals.round_trips),
         thousands(totals.batches),
         mib(totals.bytes_sent),
@@ -208,7 +211,7 @@ pub fn soak(relay: &str, soaked: &Soaked) {
     );
     println!("|---|---:|---:|---:|---:|");
     println!(
-        "| resident memory (MiB) | {} | {} | {} | {} |",
+        "| resident memory (MiB) | {:.1} | {:.1} | {:.1} | {:.1} |",
         mib(soaked.cold_rss),
         mib(soaked.rss.baseline),
         mib(soaked.rss.peak),

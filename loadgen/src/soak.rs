@@ -141,7 +141,7 @@ async fn soak(relay: &Relay, args: &SoakArgs, soaked: &mut Soaked) -> anyhow::Re
     soaked.cold_rss = procfs::rss_bytes(pid)?;
     let warm_up = (args.duration / 10).clamp(Duration::from_secs(2), WARM_UP);
     eprintln!("soak: warming up with {} clients for {} s", args.clients, warm_up.as_secs());
-    let mut running = start_clients(relay, args, 0, Instant::now() + warm_up).await?;
+    let mut running = start_clients(relay, args, 0, Until::Time(Instant::now() + warm_up)).await?;
     let mut warm = Soaked::default();
     finish(&mut running, &mut warm, None).await?;
     soaked.failures.append(&mut warm.failures);
@@ -152,7 +152,7 @@ async fn soak(relay: &Relay, args: &SoakArgs, soaked: &mut Soaked) -> anyhow::Re
 
     eprintln!("soak: {} clients for {} s", args.clients, args.duration.as_secs());
     let end = Instant::now() + args.duration;
-    let mut running = start_clients(relay, args, 1, end).await?;
+    let mut running = start_clients(relay, args, 1, Until::Time(end)).await?;
     finish(&mut running, soaked, Some((pid, end))).await?;
     let totals = &soaked.totals;
     if totals.mismatches > 0 || totals.lost > 0 {
@@ -189,19 +189,19 @@ async fn soak(relay: &Relay, args: &SoakArgs, soaked: &mut Soaked) -> anyhow::Re
     Ok(())
 }
 
-/// Connect the clients and start them, sending until `end`; `round` varies their seeds.
+/// Connect the clients and start them, sending until `until`; `round` varies their seeds.
 async fn start_clients(
     relay: &Relay,
     args: &SoakArgs,
     round: u64,
-    end: Instant,
+    until: Until,
 ) -> anyhow::Result<JoinSet<Ended>> {
     let clients = connect_all(relay, args.clients).await?;
     let mut running = JoinSet::new();
     for (i, ws) in clients.into_iter().enumerate() {
         let seed = (args.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(round);
         let rng = fastrand::Rng::with_seed(seed);
-        running.spawn(client(ws, rng, args.max_bytes as usize, Until::Time(end)));
+        running.spawn(client(ws, rng, args.max_bytes as usize, until));
     }
     Ok(running)
 }
@@ -261,19 +261,14 @@ async fn shut_down_under_load(
     soaked: &mut Soaked,
 ) -> anyhow::Result<()> {
     eprintln!("soak: {} clients again, then SIGTERM", args.clients);
-    let clients = match connect_all(&relay, args.clients).await {
-        Ok(clients) => clients,
+    let mut running = match start_clients(&relay, args, 2, Until::GoingAway).await {
+        Ok(running) => running,
         Err(err) => {
             let _ = relay.process.stop().await;
             return Err(err);
         }
     };
     soaked.shutdown_clients = args.clients;
-    let mut running = JoinSet::new();
-    for (i, ws) in clients.into_iter().enumerate() {
-        let rng = fastrand::Rng::with_seed(args.seed.wrapping_add(i as u64).rotate_left(17));
-        running.spawn(client(ws, rng, args.max_bytes as usize, Until::GoingAway));
-    }
     tokio::time::sleep(LOAD_BEFORE_SIGTERM).await;
     let sigterm = Instant::now();
     let stopped = relay.process.stop().await;
@@ -465,24 +460,12 @@ async fn expect(ws: &mut Ws, wanted: impl Fn(&ServerMsg) -> bool) -> Result<(), 
     Ok(())
 }
 
-/// The relay's next protocol message, or why there is none.
+/// The relay's next protocol message, or why there is none: unlike [`clients::recv`], a close
+/// frame is an answer here (its code is what phase 3 checks), not an error.
 async fn next(ws: &mut Ws) -> Result<ServerMsg, Stop> {
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(text))) => {
-                return serde_json::from_str(&text).map_err(|err| {
-                    anyhow!("the relay sent a message we cannot parse: {err}").into()
-                });
-            }
-            Some(Ok(Message::Close(frame))) => return Err(Stop::Closed(frame.map(|f| f.code))),
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(other)) => {
-                return Err(anyhow!("unexpected frame from the relay: {other:?}").into());
-            }
-            Some(Err(err)) => {
-                return Err(anyhow::Error::from(err).context("the WebSocket failed").into());
-            }
-            None => return Err(Stop::Closed(None)),
-        }
+    match clients::next_frame(ws).await? {
+        Message::Text(text) => Ok(clients::parse(&text)?),
+        Message::Close(frame) => Err(Stop::Closed(frame.map(|f| f.code))),
+        other => Err(anyhow!("unexpected frame from the relay: {other:?}").into()),
     }
 }
