@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { connect as tcpConnect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { artifacts, findLab, launchBrowser, startRelay, strictPage } from './support.js';
@@ -257,6 +258,58 @@ describe('the relay goes away and comes back', () => {
     assert.equal(await page.evaluate(() => window.sameDocument), true, 'no reload');
     await browser.close();
     await relay.stop();
+  });
+});
+
+describe('a relay that says goodbye while the page is talking', () => {
+  // A relay's restart sends every page a close frame (1001). The page answers it at once and
+  // its WebSocket is CLOSING from then until the TCP connection is gone — a window that on
+  // loopback is a fraction of a millisecond, and behind a proxy or a slow network is as long as
+  // the network makes it. Anything the page sends in that window the browser refuses (with a
+  // console error); the page must not try. A TCP forwarder in front of the relay holds its end
+  // open for 3 s after the relay's (Chromium stops waiting after 2 s), so the console's
+  // once-a-second TCP_INFO request is certain to fall in the window.
+  test('nothing is sent into a closing WebSocket, and the page comes back by itself', { timeout: 60_000 }, async () => {
+    let relay = await startRelay();
+    const upstream = new URL(relay.url);
+    const held = [];
+    // allowHalfOpen: the page's own FIN must not close the page's side before we do.
+    const proxy = createServer({ allowHalfOpen: true }, (page) => {
+      const toRelay = tcpConnect(Number(upstream.port), upstream.hostname);
+      page.pipe(toRelay);
+      toRelay.on('data', (bytes) => page.write(bytes));
+      // However the relay's side ends — its FIN, or a reset for the page's late close frame
+      // once the relay has exited — the page's side stays up for 3 s more.
+      toRelay.on('error', () => {});
+      toRelay.on('close', () => held.push(setTimeout(() => page.end(), 3000)));
+      page.on('error', () => toRelay.destroy());
+    });
+    await new Promise((ok) => proxy.listen(0, '127.0.0.1', ok));
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ locale: 'en-US' });
+      const { path, id } = findLab({ lab: 'console' });
+      const page = await strictPage(context);
+      await page.goto(`http://127.0.0.1:${proxy.address().port}${path}?${id}=e:tcp-echo#${id}`);
+      const lab = page.locator(`#${id}`);
+      await lab.locator('.relay-status.connected').waitFor();
+      await lab.getByTestId('connect').click();
+      await lab.getByTestId('rtt').waitFor(); // TCP_INFO is being asked for and answered
+
+      await relay.stop(); // every page gets 1001, answers it, and the relay exits
+      const stopped = Date.now();
+      relay = await startRelay({ listen: upstream.host });
+      await lab.locator('.relay-status.disconnected').waitFor();
+      const closing = Date.now() - stopped;
+      assert.ok(closing > 1000, `the WebSocket was CLOSING for ${closing} ms: long enough for a TCP_INFO tick`);
+      await lab.locator('.relay-status.connected').waitFor({ timeout: 30_000 });
+      assert.deepEqual(page.problems(), []);
+    } finally {
+      await browser.close();
+      held.forEach(clearTimeout);
+      proxy.close();
+      await relay.stop();
+    }
   });
 });
 

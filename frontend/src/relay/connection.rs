@@ -6,7 +6,7 @@
 use futures::channel::mpsc;
 use futures::future::{Either, select};
 use futures::{SinkExt as _, StreamExt as _};
-use gloo_net::websocket::{Message, futures::WebSocket};
+use gloo_net::websocket::{Message, State, futures::WebSocket};
 use wire::{ClientMsg, ServerMsg};
 use yew::Callback;
 
@@ -68,6 +68,13 @@ async fn pump(
                 return on_incoming.emit(Incoming::Closed("connection closed".into()));
             }
             Either::Right((Some(msg), _)) => {
+                // The relay has begun closing (a restart sends 1001) but the close has not come
+                // out of `ws.next()` yet: it does only once the TCP connection is gone, and until
+                // then the browser refuses every frame, with a console error. Nothing sent now
+                // could reach a session, and the close that follows tells every session so.
+                if matches!(ws.state(), State::Closing | State::Closed) {
+                    continue;
+                }
                 let text = serde_json::to_string(&msg).expect("ClientMsg always serialises");
                 if let Err(err) = ws.send(Message::Text(text)).await {
                     return on_incoming.emit(Incoming::Closed(err.to_string()));
