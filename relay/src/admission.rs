@@ -1,7 +1,11 @@
-//! Who may open a WebSocket: decided before the upgrade, while a refusal can still be an
-//! ordinary HTTP response that a developer reads in the browser's network panel.
+//! Who is answered at all, and who may open a WebSocket: decided before anything is served,
+//! while a refusal can still be an ordinary HTTP response that a developer reads in the
+//! browser's network panel.
 //!
-//! A handshake is admitted when it
+//! Every request, to any route, must name a host this relay answers to ([`crate::hosts`], the
+//! guard against DNS rebinding): [`answer_only_our_hosts`] is a layer over the whole router.
+//!
+//! A WebSocket handshake is then admitted when it
 //! 1. offers our subprotocol ([`wire::SUBPROTOCOL`]): a page from an older or newer protocol
 //!    version fails loudly instead of misreading frames;
 //! 2. comes from an allowed web origin: a page on another site must not drive this relay with
@@ -16,19 +20,23 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::forwarded;
+use crate::hosts::Unanswered;
 use crate::limits::Slot;
 use crate::metrics::Limit;
 
-/// Why a WebSocket handshake was refused.
+/// Why a request or a WebSocket handshake was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
+    /// The request names a host this relay does not answer to (`--allow-host`), or no host.
+    Host(Unanswered),
     /// `Sec-WebSocket-Protocol` does not offer [`wire::SUBPROTOCOL`].
     NoSubprotocol,
     /// The page's `Origin` is neither the relay's own nor one of `--allow-origin`.
@@ -40,6 +48,10 @@ pub enum Refusal {
 impl Refusal {
     pub fn status(&self) -> StatusCode {
         match self {
+            // 421 Misdirected Request (RFC 9110 §15.5.20): this server will not answer for
+            // that name. A missing Host is a malformed request (RFC 9112 §3.2).
+            Refusal::Host(Unanswered::Other { .. }) => StatusCode::MISDIRECTED_REQUEST,
+            Refusal::Host(Unanswered::NoHost) => StatusCode::BAD_REQUEST,
             Refusal::NoSubprotocol => StatusCode::BAD_REQUEST,
             Refusal::Origin { .. } => StatusCode::FORBIDDEN,
             Refusal::TooManyFromAddress { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -49,6 +61,7 @@ impl Refusal {
     /// The limit this refusal counts against in `socklab_limit_hits_total`.
     pub fn limit(&self) -> Limit {
         match self {
+            Refusal::Host(_) => Limit::Host,
             Refusal::NoSubprotocol => Limit::Subprotocol,
             Refusal::Origin { .. } => Limit::Origin,
             Refusal::TooManyFromAddress { .. } => Limit::WsPerIp,
@@ -60,6 +73,7 @@ impl std::fmt::Display for Refusal {
     /// One sentence that says what to do about it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Refusal::Host(unanswered) => unanswered.fmt(f),
             Refusal::NoSubprotocol => write!(
                 f,
                 "this relay speaks the WebSocket subprotocol {0}; offer it in \
@@ -84,6 +98,25 @@ impl std::fmt::Display for Refusal {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         (self.status(), format!("{self}\n")).into_response()
+    }
+}
+
+/// Middleware over every route: a request that names a host this relay does not answer to is
+/// refused before any handler, file or WebSocket upgrade sees it.
+pub async fn answer_only_our_hosts(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.hosts.check(request.headers(), request.uri()) {
+        Ok(()) => next.run(request).await,
+        Err(unanswered) => {
+            let refusal = Refusal::Host(unanswered);
+            let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+            tracing::info!(?peer, path = request.uri().path(), %refusal, "request refused");
+            state.metrics.limit_hit(refusal.limit());
+            refusal.into_response()
+        }
     }
 }
 
@@ -165,6 +198,16 @@ mod tests {
     #[test]
     fn each_refusal_has_its_status_limit_and_sentence() {
         let refusals = [
+            (
+                Refusal::Host(Unanswered::Other {
+                    host: "evil.example:8080".into(),
+                    allowed: vec!["localhost".into()],
+                }),
+                421,
+                "host",
+                "DNS rebinding",
+            ),
+            (Refusal::Host(Unanswered::NoHost), 400, "host", "exactly one Host header"),
             (Refusal::NoSubprotocol, 400, "subprotocol", "socklab.v1"),
             (
                 Refusal::Origin { origin: "https://evil.example".into(), allowed: vec![] },

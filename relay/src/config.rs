@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use ipnet::IpNet;
 
+use crate::hosts::Host;
+
 /// SockLab relay: serves the course site and relays the page's sockets to real echo servers.
 #[derive(clap::Parser, Debug, Clone)]
 #[command(version)]
@@ -93,6 +95,12 @@ pub struct Limits {
     /// (e.g. https://course.example.org). Repeatable.
     #[arg(long = "allow-origin", env = "SOCKLAB_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origins: Vec<String>,
+
+    /// Host names (or addresses), besides loopback's, that requests may name in `Host`, e.g.
+    /// socklab.lan for a classroom. A relay whose site is on loopback answers only loopback's
+    /// names and these; on other addresses this list, once given, applies too. Repeatable.
+    #[arg(long = "allow-host", env = "SOCKLAB_ALLOW_HOST", value_delimiter = ',')]
+    pub allow_hosts: Vec<Host>,
 
     /// Reverse proxies (CIDRs, e.g. 10.0.0.0/8) whose `Forwarded` / `X-Forwarded-For` names
     /// the real client, for the per-address limit and the logs. From any other peer those

@@ -18,7 +18,9 @@
 //! - [`site`]: the static site, `/healthz`, caching and compression.
 //! - [`echo`]: the RFC 862 TCP and UDP echo listeners.
 //! - [`http_demo`]: a small real HTTP/1.1 server for the raw-HTTP lab.
-//! - [`admission`]: who may open a WebSocket (subprotocol, origin, per-address limit).
+//! - [`hosts`]: which host names the relay answers to (the guard against DNS rebinding).
+//! - [`admission`]: who is answered (host) and who may open a WebSocket (subprotocol, origin,
+//!   per-address limit).
 //! - [`forwarded`]: the client's address behind a trusted reverse proxy.
 //! - [`ws`]: one WebSocket connection: parsing, dispatch, shutdown.
 //! - [`session`]: one relayed connection: a TCP stream (reader and writer) or a UDP socket.
@@ -36,6 +38,7 @@ pub mod admission;
 pub mod config;
 pub mod echo;
 pub mod forwarded;
+pub mod hosts;
 pub mod http_demo;
 pub mod limits;
 pub mod metrics;
@@ -65,6 +68,8 @@ pub struct AppState {
     pub udp_echo: SocketAddr,
     pub http_demo: SocketAddr,
     pub limits: config::Limits,
+    /// The host names requests may name ([`hosts`]).
+    pub hosts: hosts::HostRule,
     pub per_ip: limits::PerIp,
     pub tap: tap::Tap,
     pub metrics: Arc<metrics::Metrics>,
@@ -125,7 +130,15 @@ impl Relay {
             config::TapMode::On => true,
             config::TapMode::Off => false,
         });
+        let hosts = hosts::HostRule::new(addrs.site.ip().is_loopback(), limits.allow_hosts.clone());
+        if hosts.is_checked() {
+            tracing::info!(
+                names = hosts.names().join(", "),
+                "answering only requests for these hosts"
+            );
+        }
         let state = Arc::new(AppState {
+            hosts,
             tcp_echo: addrs.tcp_echo,
             udp_echo: addrs.udp_echo,
             http_demo: addrs.http_demo,

@@ -32,6 +32,8 @@ struct LimitLabel {
 /// docs/RELAY.md's table of limits says what each one is and which flag sets it.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub enum Limit {
+    /// A request naming a host the relay does not answer to (the DNS-rebinding guard).
+    Host,
     /// Handshake without the `socklab.v1` subprotocol.
     Subprotocol,
     /// Handshake from a page of a web origin that is not allowed.
@@ -58,6 +60,7 @@ impl Limit {
     /// The label value, e.g. `ws_per_ip`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Limit::Host => "host",
             Limit::Subprotocol => "subprotocol",
             Limit::Origin => "origin",
             Limit::WsPerIp => "ws_per_ip",

@@ -1,6 +1,8 @@
 //! The static site the build writes (scripts/build-site.sh), plus `/healthz`, `/metrics` and the
 //! WebSocket route.
 //!
+//! - Every route, files included, answers only requests that name a host the relay answers to
+//!   ([`crate::hosts`]; refused by [`crate::admission::answer_only_our_hosts`]).
 //! - Every page is a prerendered file: `/en/handshake` is `en/handshake.html`, `/en/` is
 //!   `en/index.html`. A path without an extension that is not a file is looked up with `.html`
 //!   added — the convention static hosts share (`try_files $uri $uri.html` in nginx), so the
@@ -63,9 +65,10 @@ pub fn router(site_dir: &Path, state: Arc<AppState>) -> Router {
             get(|State(state): State<Arc<AppState>>| async move { state.metrics.render() }),
         )
         .route(wire::WS_PATH, get(crate::ws::upgrade))
-        .with_state(state)
+        .with_state(state.clone())
         .fallback_service(site)
         .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn_with_state(state, crate::admission::answer_only_our_hosts))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
