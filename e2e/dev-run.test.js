@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listening } from './support.js';
@@ -45,6 +46,15 @@ test('./dev run serves the site and stops cleanly on SIGTERM', { timeout: STARTU
     assert.equal(chapter.status, 200);
     assert.match(chapter.headers.get('content-type'), /^text\/html/);
     assert.match(await chapter.text(), /<title>/);
+    // A rebound foreign name (DNS rebinding) is refused; see e2e/hosts.test.js.
+    const port = new URL(url).port;
+    const rebound = await new Promise((ok, fail) => {
+      request(`${url}/healthz`, { headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        ok(res.statusCode);
+      }).on('error', fail).end();
+    });
+    assert.equal(rebound, 421);
   } finally {
     dev.kill('SIGTERM');
   }

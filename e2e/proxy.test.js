@@ -6,6 +6,11 @@
 // files in deploy/nginx/ rendered by its container entrypoint, three relay processes, kernel
 // sockets, Chromium.
 //
+// The proxy is reached by a name, as a school's would be (socklab.test, resolved to 127.0.0.1 by
+// Chromium's resolver rules and by `get`'s lookup): nginx passes the browser's Host on, and the
+// replicas, listening on loopback, answer that name only because they were given it with
+// --allow-host (the DNS-rebinding guard, relay/src/hosts.rs).
+//
 // Which replica holds a page's WebSocket is read from each replica's /metrics
 // (socklab_websockets_open), page by page, as the pages connect.
 
@@ -23,6 +28,8 @@ import { artifacts, findLab, launchBrowser, root, site, startRelay, strictPage }
 
 const logs = artifacts('proxy');
 const REPLICAS = 3;
+const NAME = 'socklab.test';
+const relayArgs = ['--allow-host', NAME];
 
 /** A port nobody is listening on right now (nginx needs numbers in its config). */
 function freePort() {
@@ -34,22 +41,28 @@ function freePort() {
   });
 }
 
-/** A self-signed certificate for 127.0.0.1 and localhost, and its SPKI hash for Chromium. */
+/** A self-signed certificate for NAME, 127.0.0.1 and localhost, and its SPKI hash for Chromium. */
 function makeCertificate(dir) {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
     '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    '-addext', `subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:${NAME}`], { stdio: 'ignore' });
   const pem = readFileSync(cert, 'utf8');
   const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
   return { cert, key, pem, spki: createHash('sha256').update(spki).digest('base64') };
 }
 
+/** NAME is 127.0.0.1 (dns.lookup's signature, with or without `all`). */
+function lookup(host, options, done) {
+  if (host !== NAME) return done(new Error(`only ${NAME} resolves in this test, not ${host}`));
+  return options.all ? done(null, [{ address: '127.0.0.1', family: 4 }]) : done(null, '127.0.0.1', 4);
+}
+
 /** GET over https, verifying the server against our certificate: status, headers, body. */
 function get(url, { ca, headers = {} }) {
   return new Promise((ok, fail) => {
-    request(url, { ca, headers }, (res) => {
+    request(url, { ca, headers, lookup }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -79,11 +92,11 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
     dir = mkdtempSync(join(tmpdir(), 'socklab-proxy-'));
     tls = makeCertificate(dir);
     for (let i = 0; i < REPLICAS; i++) {
-      const relay = await startRelay();
+      const relay = await startRelay({ args: relayArgs });
       replicas.push({ relay, listen: new URL(relay.url).host });
     }
     const [https, http] = [await freePort(), await freePort()];
-    origin = `https://127.0.0.1:${https}`;
+    origin = `https://${NAME}:${https}`;
     httpOrigin = `http://127.0.0.1:${http}`;
     // The proxy container's own entrypoint renders deploy/nginx/ into this run's directory
     // (nginx's prefix: its config, pid and temporary files) and execs nginx. As root (CI),
@@ -113,7 +126,9 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
       ok({ code, signal });
     }));
     await until(() => get(`${origin}/healthz`, { ca: tls.pem }).then((r) => r.status === 200, () => false));
-    browser = await launchBrowser({ args: [`--ignore-certificate-errors-spki-list=${tls.spki}`] });
+    browser = await launchBrowser({
+      args: [`--ignore-certificate-errors-spki-list=${tls.spki}`, `--host-resolver-rules=MAP ${NAME} 127.0.0.1`],
+    });
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
   }, { timeout: 60_000 });
 
@@ -205,6 +220,10 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
     assert.equal(missing.status, 404);
     assert.equal(missing.body.toString(), readFileSync(join(site, 'en/404.html'), 'utf8'));
     assert.equal((await get(`${origin}/metrics`, { ca })).status, 404, 'replica metrics are not published at the edge');
+    // nginx passes any name on; the replicas themselves refuse one they were not given.
+    const rebound = await get(`${origin}/healthz`, { ca, headers: { host: 'evil.example' } });
+    assert.equal(rebound.status, 421, rebound.body.toString());
+    assert.equal((await get(`${origin}/healthz`, { ca })).status, 200);
     const plain = await fetch(`${httpOrigin}/en/`, { redirect: 'manual' });
     assert.equal(plain.status, 308);
     // To the same host on https's standard port (443): where the deployed proxy listens.
@@ -264,7 +283,7 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
 
     // The replica comes back where nginx expects it, for the next test.
     const { listen } = replicas[victim.replica];
-    replicas[victim.replica].relay = await startRelay({ listen });
+    replicas[victim.replica].relay = await startRelay({ listen, args: relayArgs });
     for (const tab of tabs) await tab.page.close();
     await until(async () => (await openPerReplica()).every((n) => n === 0));
   });
@@ -277,7 +296,7 @@ describe('behind nginx: TLS, the static site, and /ws spread over 3 relay replic
       const held = (await openPerReplica())[r];
       const trails = await Promise.all(tabs.map((t) => t.trail()));
       await replicas[r].relay.stop(); // drains: every WebSocket gets 1001; exit 0
-      replicas[r].relay = await startRelay({ listen: replicas[r].listen });
+      replicas[r].relay = await startRelay({ listen: replicas[r].listen, args: relayArgs });
       // Exactly the pages that were on it lost their line, said so, and came back.
       const moved = await until(async () => {
         const now = await Promise.all(tabs.map((t) => t.trail()));

@@ -63,13 +63,13 @@ export function listening(stdout) {
 /**
  * Start the relay on free ports (the site on `listen` if given, to restart a relay where the
  * page expects it); resolves once it says it is listening. `addrs` holds every address it
- * bound (`site`, `tcp_echo`, `udp_echo`, `http_demo`). The benchmarks pass the release `bin`
- * and drop its log (`stderr: 'ignore'`).
+ * bound (`site`, `tcp_echo`, `udp_echo`, `http_demo`). `args` are more flags (e.g.
+ * `--allow-host`). The benchmarks pass the release `bin` and drop its log (`stderr: 'ignore'`).
  */
-export async function startRelay({ listen = '127.0.0.1:0', bin = relayBin, stderr = 'inherit' } = {}) {
+export async function startRelay({ listen = '127.0.0.1:0', bin = relayBin, stderr = 'inherit', args = [] } = {}) {
   const free = '127.0.0.1:0';
   const relay = spawn(bin, ['--site', site, '--listen', listen, '--tcp-echo', free,
-    '--udp-echo', free, '--http-demo', free], { stdio: ['ignore', 'pipe', stderr] });
+    '--udp-echo', free, '--http-demo', free, ...args], { stdio: ['ignore', 'pipe', stderr] });
   const exitedEarly = new Promise((_, fail) => relay.on('exit', (code) => fail(new Error(`relay exited early with ${code}`))));
   const addrs = await Promise.race([listening(relay.stdout), exitedEarly]);
   // Keep draining stdout, so the relay never blocks on a full pipe.

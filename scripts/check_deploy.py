@@ -75,8 +75,18 @@ def check_k8s():
         return
     pod = docs["Deployment"]["spec"]["template"]["spec"]
     relay = pod["containers"][0]
+    env = {e["name"]: e.get("value", "") for e in relay.get("env", [])}
+    allowed = {h for h in env.get("SOCKLAB_ALLOW_HOST", "").split(",") if h}
     for probe in ["readinessProbe", "livenessProbe"]:
-        check(relay.get(probe, {}).get("httpGet", {}).get("path") == "/healthz", f"k8s: {probe} on /healthz")
+        get = relay.get(probe, {}).get("httpGet", {})
+        check(get.get("path") == "/healthz", f"k8s: {probe} on /healthz")
+        # With names given, the relay answers only those and loopback's (docs/RELAY.md).
+        host = {h["name"].lower(): h["value"] for h in get.get("httpHeaders", [])}.get("host")
+        check(not allowed or host in allowed | {"localhost", "127.0.0.1"},
+              f"k8s: {probe} must send a Host the relay answers to (localhost or SOCKLAB_ALLOW_HOST)")
+    ingress_hosts = {rule["host"] for rule in docs["Ingress"]["spec"]["rules"]}
+    check(not allowed or ingress_hosts <= allowed,
+          f"k8s: SOCKLAB_ALLOW_HOST {sorted(allowed)} must name the Ingress's hosts {sorted(ingress_hosts)}")
     pre_stop = relay.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
     pre_stop_secs = int(pre_stop[1]) if pre_stop[:1] == ["sleep"] else 0
     check(pod["terminationGracePeriodSeconds"] > pre_stop_secs + relay_drain_secs(),
