@@ -4,6 +4,11 @@
 // and that page's script then opens a WebSocket to its own origin — which is now the learner's
 // relay. The relay must refuse it; its own names, [::1] and a name given with --allow-host
 // must keep working.
+//
+// Chromium 156 has a guard of its own (Private/Local Network Access: a page from a public
+// address may not reach loopback without permission); Firefox and Safari do not, nor older
+// Chromes, and a permission can be granted. The attack test turns Chromium's off, so that what
+// it shows is the relay's refusal, not the browser's.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +40,8 @@ describe('the relay answers only to its own names', () => {
   before(async () => {
     relay = await startRelay({ args: ['--allow-host', CLASSROOM] });
     browser = await launchBrowser({
-      args: [`--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1, MAP ${CLASSROOM} 127.0.0.1`],
+      args: [`--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1, MAP ${CLASSROOM} 127.0.0.1`,
+        '--disable-features=LocalNetworkAccessChecks'],
     });
     context = await browser.newContext({ locale: 'en-US' });
   });
@@ -69,7 +75,8 @@ describe('the relay answers only to its own names', () => {
     assert.equal(seen.healthz, 421);
     assert.match(seen.body, /DNS rebinding/);
     assert.equal(seen.metrics, 421);
-    assert.equal(await hostRefusals(relay), before + 3, 'the WebSocket and both fetches were refused');
+    // The WebSocket and both fetches (and the browser's own favicon request, if it made one).
+    assert.ok(await hostRefusals(relay) >= before + 3, 'the relay counted its refusals');
     await page.close();
   });
 
